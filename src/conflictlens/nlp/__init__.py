@@ -1,0 +1,1 @@
+"""The spaCy pipeline: one component a module, assembled by build.py."""

@@ -1,0 +1,76 @@
+"""Build the pipeline and run it over Documents.
+
+Components, in the order of DESIGN.md, each knowing nothing of the ones after it.
+A trained spaCy model is used when installed (its parser gives sentences and
+syntax); otherwise a blank English pipeline with a rule-based sentencizer.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..model import Document, Extraction
+from . import actors, attribution, places, times  # noqa: F401  (registers the components)
+from .assemble import extraction_from_doc
+
+log = logging.getLogger(__name__)
+
+COMPONENTS = ("conflictlens_actors", "conflictlens_places", "conflictlens_times", "conflictlens_attribution")
+TRAINED_MODELS = ("en_core_web_sm", "en_core_web_md", "en_core_web_lg")
+
+
+def _base_pipeline() -> Language:
+    for name in TRAINED_MODELS:
+        try:
+            nlp = spacy.load(name, exclude=["ner", "lemmatizer"])
+            log.info("using trained spaCy model %s", name)
+            return nlp
+        except OSError:
+            continue
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def build_nlp(trained: bool = True) -> Language:
+    """A fresh pipeline: base (trained if installed and wanted) + our components."""
+    nlp = _base_pipeline() if trained else spacy.blank("en")
+    if not trained:
+        nlp.add_pipe("sentencizer")
+    for name in COMPONENTS:
+        nlp.add_pipe(name)
+    return nlp
+
+
+@lru_cache(maxsize=2)
+def get_nlp(trained: bool = True) -> Language:
+    """The shared pipeline of this process (built once)."""
+    return build_nlp(trained)
+
+
+class Extractor:
+    """Runs the pipeline over Documents and assembles the output contract."""
+
+    def __init__(self, nlp: Language | None = None, batch_size: int = 32):
+        self.nlp = nlp or get_nlp()
+        self.batch_size = batch_size
+
+    def _make_doc(self, document: Document) -> Doc:
+        doc = self.nlp.make_doc(document.text)
+        doc._.published = document.published
+        return doc
+
+    def extract(self, document: Document) -> Extraction:
+        return next(self.extract_many([document]))
+
+    def extract_many(self, documents: Iterable[Document]) -> Iterator[Extraction]:
+        """Stream extractions in input order, batching through nlp.pipe."""
+        pairs = ((self._make_doc(d), d) for d in documents)
+        for doc, document in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size):
+            yield extraction_from_doc(doc, document)
