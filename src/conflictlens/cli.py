@@ -17,6 +17,9 @@ from .errors import ConflictlensError, InputError
 
 app = typer.Typer(help="Turn news articles about armed conflict into ACLED-style event data.",
                   no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
+from .kb.cli import app as kb_app
+
+app.add_typer(kb_app, name="kb")
 err = Console(stderr=True)
 out = Console()
 
