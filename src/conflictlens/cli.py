@@ -116,7 +116,8 @@ def demo() -> None:
     """Extract the bundled sample articles and show what was found."""
     from importlib.resources import files as package_files
 
-    samples = sorted(p for p in package_files("conflictlens").joinpath("samples").iterdir() if p.name.endswith(".txt"))
+    samples = sorted(p for p in package_files("conflictlens").joinpath("samples").iterdir()
+                     if p.name.endswith((".txt", ".jsonl", ".html", ".xml")))
     if not samples:
         fail("no bundled sample articles found")
     extract([Path(str(p)) for p in samples], published=None, format="table", out_file=None, max_bytes=None)
