@@ -23,6 +23,7 @@ from .schema import ActorEntry, OfficeEntry, OutletEntry, PlaceEntry
 log = logging.getLogger(__name__)
 
 DATA_DIR = Path(__file__).parent / "data"
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 6x faster
 LEXICON_DIR = "lexicon"  # data/lexicon/*.yaml: word lists the pipeline components read themselves
 SECTIONS = {"actors": ActorEntry, "outlets": OutletEntry, "places": PlaceEntry, "offices": OfficeEntry}
 
@@ -76,7 +77,7 @@ class KnowledgeBase:
 
 def _read_file(path: Path) -> dict:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise KnowledgeBaseError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
     if not isinstance(data, dict):

@@ -1,12 +1,470 @@
-"""Pipeline component 'actors' (placeholder until implemented)."""
+"""Pipeline component 'actors': find actor mentions and link them to knowledge-base ids.
 
+Fills doc.spans["actors"], each span with span._.actor = model.Actor. Four sources of mentions:
+  * aliases of every KB actor (PhraseMatcher; lower case, or exact case for acronyms and
+    entries with match_case), including generic actors ("unidentified gunmen", "civilians");
+  * spelling variants of those aliases: apostrophes, hyphens, "al-"/"el-", doubled letters and
+    the transliteration table lexicon/actors_translit.yaml ("Kataeb Hizballah" = "Kata'ib Hezbollah");
+  * demonyms: "<demonym> [modifier] <force noun>" -> the state's military/police/government entry
+    ("Iraqi security forces" -> military_iq), a demonym standing as a noun -> the state ("the
+    Americans"); a demonym modifying anything else ("Iraqi prime minister") is no mention;
+  * "<state>'s <force noun>" ("Israel's army") -> that state's forces.
+Overlaps go to the longest span. Word lists live in kb/data/lexicon/actors*.yaml; the tables and
+matchers are built once per process.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Optional
+
+import spacy
+import yaml
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
 
-from . import extensions  # noqa: F401
+from ..kb import DATA_DIR, LEXICON_DIR, KnowledgeBase, get_kb
+from ..kb.schema import ActorEntry
+from ..model import Actor
+from . import extensions  # noqa: F401  (registers span._.actor)
+
+log = logging.getLogger(__name__)
+
+SPAN_GROUP = "actors"
+LEXICON = DATA_DIR / LEXICON_DIR
+BLOCK = "__block__"      # matcher key: phrases that are no actor ("Latin America")
+DEMONYM = "__demonym__"  # matcher key: demonyms of states
+HYPHENS = frozenset("-–—‐‑")
+APOSTROPHES = re.compile(r"['’‘`ʼʻ]")
+DOUBLED = re.compile(r"([^\W\d_])\1+")  # doubled letters, not digits: "Sayyid" = "Sayid"
+ARTICLES = frozenset({"al", "el", "the"})
+ACRONYM_MAX = 5          # all-capital aliases up to this many letters match in exact case only
+GENERIC_WIDENED = frozenset({"civilians", "other"})  # generic kinds a demonym may precede ("Iraqi civilians")
+MAX_MODIFIERS = 2
 
 
-@Language.component("conflictlens_actors")
-def actors(doc: Doc) -> Doc:
-    doc.spans["actors"] = []
-    return doc
+def _load_lexicon(name: str) -> dict:
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 6x faster start-up
+    return yaml.load((LEXICON / name).read_text(encoding="utf-8"), Loader=loader) or {}
+
+
+def _fold(text: str) -> str:
+    """Lower case without diacritics or apostrophes: the base of every normalised comparison."""
+    text = unicodedata.normalize("NFKD", text.lower())
+    return APOSTROPHES.sub("", "".join(c for c in text if not unicodedata.combining(c)))
+
+
+def _is_acronym(alias: str) -> bool:
+    letters = re.sub(r"[.\-\s]", "", alias)
+    return letters.isalpha() and letters.isupper() and len(letters) <= ACRONYM_MAX
+
+
+def _is_generic(entry: ActorEntry) -> bool:
+    """Unnamed people of no country: civilians, unidentified armed men, protesters."""
+    return entry.country is None and entry.kind in ("unidentified", *GENERIC_WIDENED)
+
+
+@dataclass
+class Demonym:
+    text: str
+    state_id: str
+    country: str
+    plural: bool    # "Iraqis": a noun on its own
+    nominal: bool   # "the French", "the US": a noun when the next word is not one
+    needs_the: bool  # "the French" (an adjective used as a noun) but "US" alone
+
+
+@dataclass
+class Tables:
+    """Everything the component looks up, built from the KB and the lexicons (once per process)."""
+
+    entries: dict[str, ActorEntry]
+    lower_aliases: dict[str, tuple[str, str]] = field(default_factory=dict)  # lower text -> (alias, entry id)
+    case_aliases: dict[str, str] = field(default_factory=dict)               # exact-case alias -> entry id
+    demonyms: dict[str, Demonym] = field(default_factory=dict)      # lower demonym text -> Demonym
+    case_demonyms: set[str] = field(default_factory=set)
+    alias_demonyms: set[str] = field(default_factory=set)           # lower texts that are alias and demonym
+    blockers: list[str] = field(default_factory=list)
+    variants: dict[str, str] = field(default_factory=dict)
+    force_phrases: dict[tuple[str, ...], str] = field(default_factory=dict)  # token tuple -> branch
+    modifiers: set[tuple[str, ...]] = field(default_factory=set)
+    not_after_force: frozenset = frozenset()
+    followers: frozenset = frozenset()
+    quantifiers: frozenset = frozenset()
+    compound_suffixes: frozenset = frozenset()
+    stance_prefixes: frozenset = frozenset()
+    locatives: frozenset = frozenset()
+    force_max: int = 1
+
+
+def _words(items) -> frozenset:
+    return frozenset(str(w).lower() for w in items or [])
+
+
+def build_tables(kb: KnowledgeBase) -> Tables:
+    """Tables for the actors of `kb` (the process-wide KB through get_tables(); any KB in tests)."""
+    lex = _load_lexicon("actors.yaml")
+    tables = Tables(entries=dict(kb.actors))
+    for group in _load_lexicon("actors_translit.yaml").get("variants") or []:
+        canonical = DOUBLED.sub(r"\1", _fold(str(group[0])))
+        for word in group:
+            tables.variants[DOUBLED.sub(r"\1", _fold(str(word)))] = canonical
+    tables.not_after_force = _words(lex.get("not_after_force"))
+    tables.followers = _words(lex.get("nominal_followers"))
+    tables.quantifiers = _words(lex.get("people_quantifiers"))
+    tables.compound_suffixes = _words(lex.get("compound_suffixes"))
+    tables.stance_prefixes = _words(lex.get("stance_prefixes"))
+    tables.locatives = _words(lex.get("locative_prepositions"))
+    tables.blockers = [str(p) for p in lex.get("not_actors") or []]
+    shared = {k.lower(): v.upper() for k, v in (lex.get("shared_demonyms") or {}).items()}
+
+    for entry in kb.actors.values():
+        for alias in entry.names():
+            if entry.match_case or _is_acronym(alias):
+                owner = tables.case_aliases.setdefault(alias, entry.id)
+            else:
+                original, owner = tables.lower_aliases.setdefault(alias.lower(), (alias, entry.id))
+                if owner == entry.id and alias[:1].islower() and original[:1].isupper():
+                    tables.lower_aliases[alias.lower()] = (alias, entry.id)  # "farmers" needs no capital
+            if owner != entry.id:
+                log.debug("alias %r of %s already belongs to %s", alias, entry.id, owner)
+
+    claims: dict[str, list[ActorEntry]] = {}
+    for entry in kb.actors.values():
+        if entry.kind == "state" and entry.country:
+            for demonym in entry.demonyms:
+                claims.setdefault(demonym.lower(), []).append(entry)
+    for lower, states in claims.items():
+        if len(states) > 1:
+            chosen = [s for s in states if s.country == shared.get(lower)]
+            if not chosen:
+                log.debug("demonym %r is shared by %s and has no preferred state", lower, [s.id for s in states])
+                continue
+            states = chosen
+        state = states[0]
+        text = next(d for d in state.demonyms if d.lower() == lower)
+        is_alias = any(n.lower() == lower for n in state.names())
+        plural = (lower.endswith("s") and not lower.endswith(("ss", "ois", "ais")) and not is_alias
+                  and not _is_acronym(text))
+        adjective_noun = lower.endswith(("sh", "ch", "ese", "ss", "ois", "ais"))
+        tables.demonyms[lower] = Demonym(text, state.id, state.country, plural, is_alias or adjective_noun, not is_alias)
+        if _is_acronym(text):
+            tables.case_demonyms.add(text)
+        if is_alias:
+            tables.alias_demonyms.add(lower)
+
+    for branch, phrases in (lex.get("force_nouns") or {}).items():
+        for phrase in phrases:
+            tables.force_phrases[tuple(str(phrase).lower().split())] = branch
+    tables.force_max = max(map(len, tables.force_phrases), default=1)
+    tables.modifiers = {tuple(str(m).lower().split()) for m in lex.get("force_modifiers") or []}
+    return tables
+
+
+@lru_cache(maxsize=1)
+def get_tables() -> Tables:
+    """The actor tables of this process (built once from the KB and the lexicons)."""
+    return build_tables(get_kb())
+
+
+def lookup_demonym(text: str) -> Optional[ActorEntry]:
+    """The state entry a demonym names ("Iraqi" -> state_iq), or None: for components that read
+    "the Iraqi prime minister" or "a Lebanese journalist" and need the country."""
+    tables = get_tables()
+    demonym = tables.demonyms.get(" ".join(text.split()).lower())
+    return tables.entries.get(demonym.state_id) if demonym else None
+
+
+class ActorRecognizer:
+    """The component: matchers and the normalised index built once, then a linear pass per Doc."""
+
+    def __init__(self, tables: Tables, tokenizer, lang: str = "en"):
+        self.lang = lang
+        self.tables = tables
+        self.tokenizer = tokenizer
+        self.lower = PhraseMatcher(tokenizer.vocab, attr="LOWER")
+        self.exact = PhraseMatcher(tokenizer.vocab, attr="ORTH")
+        self.keys: dict[int, str] = {}
+        self.capitalised: set[tuple[str, ...]] = set()  # lower-token keys of proper-name aliases
+        self.normalized: dict[tuple[str, ...], tuple[str, bool]] = {}  # key -> (entry id, capitalised)
+        self.norm_first: set[str] = set()
+        self.norm_max = 0
+        self.norm = lru_cache(maxsize=65536)(self._norm)
+        lower_by_id: dict[str, list[str]] = {}
+        for lower, (alias, entry_id) in tables.lower_aliases.items():
+            if lower not in tables.alias_demonyms:  # demonym rules decide for "US", "United States"
+                lower_by_id.setdefault(entry_id, []).append(alias)
+        case_by_id: dict[str, list[str]] = {}
+        for alias, entry_id in tables.case_aliases.items():
+            if alias.lower() not in tables.alias_demonyms:
+                case_by_id.setdefault(entry_id, []).append(alias)
+        case_lower = {c.lower() for c in tables.case_demonyms}
+        lower_by_id[DEMONYM] = [d.text for lower, d in tables.demonyms.items() if lower not in case_lower]
+        case_by_id[DEMONYM] = sorted(tables.case_demonyms)
+        lower_by_id[BLOCK] = tables.blockers
+        self._add(self.lower, lower_by_id, capitalised=True)
+        self._add(self.exact, case_by_id, capitalised=False)
+        self._build_normalized(lower_by_id)
+
+    def __reduce__(self):
+        """Pickled (for worker processes) as a reference: the worker builds or reuses its own."""
+        return (_recognizer, (self.lang,))
+
+    def _add(self, matcher: PhraseMatcher, by_id: dict[str, list[str]], capitalised: bool) -> None:
+        for key, texts in by_id.items():
+            docs = list(self.tokenizer.pipe(texts))
+            matcher.add(key, docs)
+            self.keys[self.tokenizer.vocab.strings[key]] = key
+            if capitalised:
+                for text, doc in zip(texts, docs):
+                    if doc[0].text[:1].isupper():
+                        self.capitalised.add(tuple(t.lower_ for t in doc))
+
+    def _build_normalized(self, lower_by_id: dict[str, list[str]]) -> None:
+        for entry_id, names in lower_by_id.items():
+            if entry_id not in self.tables.entries:
+                continue
+            for doc in self.tokenizer.pipe(names):
+                kept = [t for t in doc if self.norm(t.text)]
+                key = tuple(self.norm(t.text) for t in kept)
+                if not key or key in self.normalized:
+                    continue
+                self.normalized[key] = (entry_id, kept[0].text[:1].isupper())
+                self.norm_first.add(key[0])
+                self.norm_max = max(self.norm_max, len(key))
+
+    def _norm(self, text: str) -> str:
+        """Normalised form of one token; "" for tokens that do not count (hyphens, "al", "the")."""
+        if text in HYPHENS:
+            return ""
+        folded = _fold(text)
+        for prefix in ("al-", "el-"):
+            if folded.startswith(prefix) and len(folded) > 3:
+                folded = folded[3:]
+        if not folded or folded in ARTICLES or not any(c.isalnum() for c in folded):
+            return ""
+        folded = DOUBLED.sub(r"\1", folded)
+        return self.tables.variants.get(folded, folded)
+
+    # --- per document -------------------------------------------------------------------------
+
+    def __call__(self, doc: Doc) -> Doc:
+        candidates: list[Span] = []
+        demonym_starts: dict[int, int] = {}  # end token -> start token of a demonym left as a modifier
+        tables = self.tables
+        for match_id, start, end in [*self.lower(doc), *self.exact(doc)]:
+            key = self.keys.get(match_id)
+            if key == BLOCK:
+                candidates.append(Span(doc, start, end, label=BLOCK))
+            elif key == DEMONYM:
+                span = self._demonym(doc, start, end)
+                if span is not None:
+                    candidates.append(span)
+                else:
+                    demonym_starts[end] = start
+            elif key is not None:
+                label = self._alias_label(doc, start, end, key)
+                if label == key:
+                    candidates.append(self._possessive_forces(doc, start, end, key) or Span(doc, start, end, label=key))
+                elif label == BLOCK:
+                    candidates.append(Span(doc, start, end, label=BLOCK))
+        candidates.extend(self._normalized_matches(doc))
+        candidates = self._generic_rules(doc, candidates, demonym_starts)
+        spans = [s for s in filter_spans(candidates) if s.label_ != BLOCK]
+        for span in spans:
+            entry = tables.entries[span.label_]
+            span._.actor = Actor(kb_id=entry.id, name=entry.name, text=span.text,
+                                 span=(span.start_char, span.end_char), kind=entry.kind)
+        doc.spans[SPAN_GROUP] = spans
+        return doc
+
+    def _alias_label(self, doc: Doc, start: int, end: int, entry_id: str) -> Optional[str]:
+        """entry_id for a mention; None when the text is not this name ("turkey": proper names need a
+        capital); BLOCK when it is the name but not an actor ("in Papua New Guinea" is a place,
+        "Iran-backed" a modifier), so that no shorter alias inside it ("Guinea") becomes one."""
+        span_key = tuple(t.lower_ for t in doc[start:end])
+        if span_key in self.capitalised and not doc[start].text[:1].isupper():
+            return None
+        if self.tables.entries[entry_id].kind == "state" and self._after_locative(doc, start):
+            return BLOCK
+        return BLOCK if self._in_compound(doc, start, end) else entry_id
+
+    def _after_locative(self, doc: Doc, start: int) -> bool:
+        """'in Iraq', 'across the United States', 'in Iraq and Syria': the country as a place, left to
+        the places component."""
+        i = start - 1
+        for _ in range(3):  # back over up to two coordinated names: "in Iraq, Syria and Lebanon"
+            if i >= 0 and doc[i].lower_ == "the":
+                i -= 1
+            if i < 0:
+                return False
+            if doc[i].lower_ in self.tables.locatives:
+                return True
+            if doc[i].lower_ not in ("and", "or", ","):
+                return False
+            i -= 1
+            name_start = i
+            while i >= 0 and name_start - i < 4 and (doc[i].is_title or doc[i].is_upper) \
+                    and doc[i].lower_ not in self.tables.locatives:
+                i -= 1
+            if i == name_start:
+                return False
+        return False
+
+    def _in_compound(self, doc: Doc, start: int, end: int) -> bool:
+        tables = self.tables
+        if start >= 2 and doc[start - 1].text in HYPHENS and doc[start - 2].lower_ in tables.stance_prefixes:
+            return True
+        if end + 1 < len(doc) and doc[end].text in HYPHENS and not doc[end].whitespace_:
+            following = doc[end + 1]
+            return following.lower_ in tables.compound_suffixes or following.text[:1].islower()
+        return False
+
+    def _force_phrase(self, doc: Doc, pos: int) -> Optional[tuple[int, str]]:
+        """(end, branch) of the longest "[modifier] <force noun>" starting at token pos, if any."""
+        tables = self.tables
+        lowers = [t.lower_ for t in doc[pos:pos + 2 * MAX_MODIFIERS + tables.force_max]]
+        best: Optional[tuple[int, str]] = None
+        starts = [0]
+        for _ in range(MAX_MODIFIERS):  # offsets reachable by skipping modifiers
+            offset = starts[-1]
+            step = next((n for n in (2, 1) if tuple(lowers[offset:offset + n]) in tables.modifiers), 0)
+            if not step:
+                break
+            starts.append(offset + step)
+        for offset in starts:
+            for n in range(tables.force_max, 0, -1):
+                key = tuple(lowers[offset:offset + n])
+                branch = tables.force_phrases.get(key) if len(key) == n else None
+                if branch:
+                    end = pos + offset + n
+                    if best is None or end > best[0]:
+                        best = (end, branch)
+                    break
+        if best is None:
+            return None
+        end = best[0]
+        if end < len(doc) and doc[end].lower_ in tables.not_after_force:
+            return None
+        if end < len(doc) and doc[end].text in HYPHENS:  # "US military-run prison"
+            return None
+        return best
+
+    def _forces_span(self, doc: Doc, start: int, pos: int, country: str) -> Optional[Span]:
+        found = self._force_phrase(doc, pos)
+        if found is None:
+            return None
+        end, branch = found
+        entry_id = f"{branch}_{country.lower()}"
+        return Span(doc, start, end, label=entry_id) if entry_id in self.tables.entries else None
+
+    def _possessive_forces(self, doc: Doc, start: int, end: int, entry_id: str) -> Optional[Span]:
+        """"Israel's army" -> the state's forces, spanning the whole phrase."""
+        entry = self.tables.entries[entry_id]
+        if entry.kind != "state" or not entry.country or end >= len(doc) or doc[end].lower_ not in ("'s", "’s"):
+            return None
+        return self._forces_span(doc, start, end + 1, entry.country)
+
+    def _demonym(self, doc: Doc, start: int, end: int) -> Optional[Span]:
+        tables = self.tables
+        text = doc[start:end].text
+        demonym = tables.demonyms.get(" ".join(t.lower_ for t in doc[start:end]))
+        if demonym is None or not text[:1].isupper() or self._in_compound(doc, start, end):
+            return None
+        if end < len(doc) and doc[end].text in HYPHENS:
+            return None  # "Israeli-Palestinian", "Saudi-led": a compound, never an actor
+        forces = self._forces_span(doc, start, end, demonym.country)
+        if forces is not None:
+            return forces
+        if demonym.plural:
+            before = doc[start - 1] if start else None
+            if before is not None and (before.like_num or before.lower_ in tables.quantifiers):
+                return None
+            if (before is not None and before.lower_ == "of" and start >= 2
+                    and (doc[start - 2].like_num or doc[start - 2].lower_ in tables.quantifiers)):
+                return None
+            return Span(doc, start, end, label=demonym.state_id)
+        if demonym.nominal and self._noun_here(doc, start, end, demonym.needs_the) \
+                and (demonym.needs_the or not self._after_locative(doc, start)):
+            return Span(doc, start, end, label=demonym.state_id)
+        return None
+
+    def _noun_here(self, doc: Doc, start: int, end: int, needs_the: bool) -> bool:
+        """Whether an adjective-like demonym heads its noun phrase ("the British said", "the US,")."""
+        if needs_the and (start == 0 or doc[start - 1].lower_ != "the"):
+            return False
+        if end >= len(doc):
+            return True
+        nxt = doc[end]
+        if nxt.is_punct or nxt.is_sent_start or nxt.lower_ in self.tables.followers or nxt.lower_ in ("'s", "’s"):
+            return True
+        if doc.has_annotation("POS"):
+            return nxt.pos_ in ("VERB", "AUX", "ADP", "CCONJ", "SCONJ", "ADV", "PART", "PUNCT")
+        return nxt.is_alpha and nxt.is_lower and nxt.lower_.endswith("ed")
+
+    def _normalized_matches(self, doc: Doc) -> list[Span]:
+        """Aliases found through the normalised token forms (spelling variants)."""
+        tables = self.tables
+        kept = [(t.i, n) for t in doc if (n := self.norm(t.text))]
+        norms = [n for _, n in kept]
+        found = []
+        for j, (i, first) in enumerate(kept):
+            if first not in self.norm_first:
+                continue
+            for length in range(min(self.norm_max, len(kept) - j), 0, -1):
+                hit = self.normalized.get(tuple(norms[j:j + length]))
+                if hit is None:
+                    continue
+                entry_id, capitalised = hit
+                end = kept[j + length - 1][0] + 1
+                label = None if capitalised and not doc[i].text[:1].isupper() else \
+                    self._alias_label(doc, i, end, entry_id)
+                if label is not None:
+                    found.append(Span(doc, i, end, label=label))
+                break
+        return found
+
+    def _generic_rules(self, doc: Doc, candidates: list[Span], demonym_starts: dict[int, int]) -> list[Span]:
+        """Unnamed "militants" right after a name belong to that name ("Houthi militants"): drop them;
+        a demonym before generic people widens the span ("Iraqi civilians")."""
+        entries = self.tables.entries
+        named_ends = {s.end for s in candidates if s.label_ != BLOCK and not _is_generic(entries[s.label_])}
+        out = []
+        for span in candidates:
+            entry = entries.get(span.label_)
+            if entry is None or not _is_generic(entry):
+                out.append(span)
+                continue
+            if span.start in demonym_starts and entry.kind in GENERIC_WIDENED:
+                out.append(Span(doc, demonym_starts[span.start], span.end, label=span.label_))
+                continue
+            if entry.kind == "unidentified" and span.start > 0:
+                before = doc[span.start - 1]
+                named_before = (before.is_title or (before.is_upper and len(before) > 1)) and not before.is_sent_start
+                if span.start in named_ends or (named_before and before.lower_ not in self.tables.demonyms):
+                    continue
+            out.append(span)
+        return out
+
+
+@lru_cache(maxsize=4)
+def _recognizer(lang: str) -> ActorRecognizer:
+    """One recognizer per language per process; its patterns come from that language's tokenizer,
+    which trained and blank pipelines of a language share."""
+    return ActorRecognizer(get_tables(), spacy.blank(lang).tokenizer, lang)
+
+
+@Language.factory("conflictlens_actors")
+def make_actors(nlp: Language, name: str) -> ActorRecognizer:
+    return _recognizer(nlp.lang)
+
+
+def find_actors(doc: Doc) -> list[Span]:
+    """Run the recognizer on a Doc outside a pipeline and return its actor spans."""
+    return list(_recognizer(doc.lang_)(doc).spans[SPAN_GROUP])
