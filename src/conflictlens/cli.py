@@ -26,7 +26,9 @@ out = Console()
 
 def fail(message: str, code: int = 2) -> None:
     """One line on stderr and a non-zero exit: how every user-facing error ends."""
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    from rich.markup import escape
+
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -60,54 +62,128 @@ def schema() -> None:
 
 @app.command()
 def extract(
-    files: list[Path] = typer.Argument(..., help="Articles: .txt, .html, .jsonl, RSS/Atom (.xml/.rss/.atom)."),
+    files: list[Path] = typer.Argument(..., help="Articles: .txt, .html, .jsonl, .json, RSS/Atom (.xml/.rss/.atom), "
+                                                 "directories of them, or - for stdin."),
     published: Optional[str] = typer.Option(None, help="Publication date YYYY-MM-DD (overrides the document's own)."),
     format: str = typer.Option("json", "--format", "-f", help="json (JSON Lines) or table."),
     out_file: Optional[Path] = typer.Option(None, "--out", "-o", help="Write JSON Lines here instead of stdout."),
     max_bytes: Optional[int] = typer.Option(None, "--max-bytes", envvar="CONFLICTLENS_MAX_BYTES",
                                             help="Largest file accepted (default 5 MB)."),
 ) -> None:
-    """Extract events and linked mentions from articles (nothing is stored)."""
-    from .ingest import DEFAULT_MAX_BYTES, read_path
-    from .nlp.build import Extractor
+    """Extract events and linked mentions from articles (nothing is stored).
+
+    Each document that cannot be read or extracted is reported as one line
+    "error: FILE[:LINE]: reason" on stderr and the others are still written;
+    the exit code is then 1 (2 for a usage error).
+    """
+    import itertools
+    import os
+
+    from rich.markup import escape
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from .ingest import DEFAULT_MAX_BYTES, read_records
+    from .model import Document
     from .render import print_extraction_table
 
+    log = logging.getLogger("conflictlens.extract")
     if format not in ("json", "table"):
         fail(f"--format: {format!r} is not one of json, table")
     pub = parse_date_option(published, "--published")
+    if max_bytes is not None and max_bytes <= 0:
+        fail(f"--max-bytes: {max_bytes} is not a positive number of bytes")
     limit = max_bytes or DEFAULT_MAX_BYTES
-    failures = 0
+    done = {"ok": 0, "failed": 0}
+    # A bar only helps when the output goes elsewhere than the terminal the bar is drawn on.
+    progress = Progress(SpinnerColumn(), TextColumn("extracting"), BarColumn(),
+                        TextColumn("{task.completed} documents, {task.fields[failed]} failed"), TimeElapsedColumn(),
+                        console=err, transient=True, redirect_stdout=False, redirect_stderr=False,
+                        disable=not err.is_terminal or (out_file is None and sys.stdout.isatty()))
+    task = progress.add_task("extract", total=None, failed=0)
+
+    def tick(failed: bool) -> None:
+        done["failed" if failed else "ok"] += 1
+        progress.update(task, completed=done["ok"] + done["failed"], failed=done["failed"])
+        if done["ok"] + done["failed"] == 5:      # more than a few documents: show the bar from now on
+            progress.start()
+
+    def report(source: str, reason: str) -> None:
+        err.print(f"[bold red]error:[/] {escape(source)}: {escape(reason)}", highlight=False, soft_wrap=True)
+        tick(failed=True)
 
     def documents():
-        nonlocal failures
         for path in files:
-            try:
-                for document in read_path(path, max_bytes=limit):
-                    if pub is not None:
-                        document = document.model_copy(update={"published": pub})
-                    yield document
-            except InputError as exc:
-                failures += 1
-                err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
-            except OSError as exc:
-                failures += 1
-                err.print(f"[bold red]error:[/] {path}: {exc.strerror or exc}", highlight=False, soft_wrap=True)
+            for item in read_records(path, max_bytes=limit):
+                if isinstance(item, InputError):
+                    report(item.source, item.reason)
+                    continue
+                yield item.model_copy(update={"published": pub}) if pub is not None else item
 
-    sink = open(out_file, "w", encoding="utf-8") if out_file else sys.stdout
+    def extract_one(extractor, document: Document):
+        try:
+            return extractor.extract(document)
+        except Exception as exc:  # one document's failure must not stop the others
+            log.debug("extraction failed for %s", document.origin or document.id, exc_info=True)
+            reason = " ".join(str(exc).split())
+            reason = reason if len(reason) <= 160 else reason[:159] + "…"
+            report(document.origin or document.id, f"extraction failed ({type(exc).__name__}: {reason})")
+            return None
+
+    def extractions(extractor):
+        """Batches through the pipeline; a batch that fails is redone one document at a time."""
+        stream = documents()
+        while batch := list(itertools.islice(stream, extractor.batch_size)):
+            try:
+                results = list(extractor.extract_many(batch))
+            except Exception:
+                log.debug("a batch failed; extracting its documents one by one", exc_info=True)
+                results = [extract_one(extractor, document) for document in batch]
+            yield from (r for r in results if r is not None)
+
+    def build_extractor():
+        """The pipeline, or a one-line error: a broken knowledge base or install is not a usage error."""
+        from .nlp.build import Extractor
+
+        try:
+            return Extractor()
+        except ConflictlensError as exc:
+            fail(str(exc), 1)
+        except Exception as exc:
+            log.debug("building the pipeline failed", exc_info=True)
+            fail(f"cannot build the pipeline ({type(exc).__name__}: {' '.join(str(exc).split())[:160]})", 1)
+
+    extractor = build_extractor()
     try:
-        extractor = Extractor()
-        for extraction in extractor.extract_many(documents()):
+        sink = open(out_file, "w", encoding="utf-8") if out_file else sys.stdout
+    except OSError as exc:
+        fail(f"--out: cannot write {out_file}: {exc.strerror or exc}")
+    try:
+        for extraction in extractions(extractor):
             if format == "table":
                 print_extraction_table(out, extraction)
             else:
                 sink.write(extraction.model_dump_json() + "\n")
+            tick(failed=False)
+        sink.flush()
     except ConflictlensError as exc:
-        fail(str(exc))
+        fail(str(exc), 1)
+    except KeyboardInterrupt:
+        progress.stop()
+        fail("interrupted", 130)
+    except BrokenPipeError:  # whoever read our output went away (| head): stop quietly, and quietly at exit too
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(1) from None
+    except (typer.Exit, SystemExit):
+        raise
+    except Exception as exc:  # a bug outside any one document: one line, the traceback in the debug log
+        log.debug("extract failed", exc_info=True)
+        fail(f"unexpected error ({type(exc).__name__}: {' '.join(str(exc).split())[:160]})", 1)
     finally:
+        progress.stop()
         if out_file:
             sink.close()
-    if failures:
-        err.print(f"{failures} of {len(files)} file(s) failed", highlight=False)
+    if done["failed"]:
+        err.print(f"{done['failed']} document(s) failed, {done['ok']} extracted", highlight=False)
         raise typer.Exit(1)
 
 
