@@ -15,10 +15,10 @@ from rich.console import Console
 from . import __version__
 from .errors import ConflictlensError, InputError
 
-app = typer.Typer(help="Turn news articles about armed conflict into ACLED-style event data.",
-                  no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
 from .kb.cli import app as kb_app
 
+app = typer.Typer(help="Turn news articles about armed conflict into ACLED-style event data.",
+                  no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
 app.add_typer(kb_app, name="kb")
 err = Console(stderr=True)
 out = Console()
@@ -42,8 +42,10 @@ def parse_date_option(value: Optional[str], option: str) -> Optional[dt.date]:
 
 
 @app.callback()
-def main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progress details to stderr.")) -> None:
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+def main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progress details to stderr."),
+         debug: bool = typer.Option(False, "--debug", help="Log everything, tracebacks of failed documents included.")) -> None:
+    level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
 
 
 @app.command()
@@ -76,7 +78,6 @@ def extract(
     "error: FILE[:LINE]: reason" on stderr and the others are still written;
     the exit code is then 1 (2 for a usage error).
     """
-    import itertools
     import os
 
     from rich.markup import escape
@@ -119,26 +120,10 @@ def extract(
                     continue
                 yield item.model_copy(update={"published": pub}) if pub is not None else item
 
-    def extract_one(extractor, document: Document):
-        try:
-            return extractor.extract(document)
-        except Exception as exc:  # one document's failure must not stop the others
-            log.debug("extraction failed for %s", document.origin or document.id, exc_info=True)
-            reason = " ".join(str(exc).split())
-            reason = reason if len(reason) <= 160 else reason[:159] + "…"
-            report(document.origin or document.id, f"extraction failed ({type(exc).__name__}: {reason})")
-            return None
-
-    def extractions(extractor):
-        """Batches through the pipeline; a batch that fails is redone one document at a time."""
-        stream = documents()
-        while batch := list(itertools.islice(stream, extractor.batch_size)):
-            try:
-                results = list(extractor.extract_many(batch))
-            except Exception:
-                log.debug("a batch failed; extracting its documents one by one", exc_info=True)
-                results = [extract_one(extractor, document) for document in batch]
-            yield from (r for r in results if r is not None)
+    def extraction_failed(document: Document, exc: Exception) -> None:
+        reason = " ".join(str(exc).split())
+        reason = reason if len(reason) <= 160 else reason[:159] + "…"
+        report(document.origin or document.id, f"extraction failed ({type(exc).__name__}: {reason})")
 
     def build_extractor():
         """The pipeline, or a one-line error: a broken knowledge base or install is not a usage error."""
@@ -158,7 +143,7 @@ def extract(
     except OSError as exc:
         fail(f"--out: cannot write {out_file}: {exc.strerror or exc}")
     try:
-        for extraction in extractions(extractor):
+        for extraction in extractor.extract_isolated(documents(), extraction_failed):
             if format == "table":
                 print_extraction_table(out, extraction)
             else:

@@ -8,7 +8,8 @@ syntax); otherwise a blank English pipeline with a rule-based sentencizer.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+import itertools
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 
 import spacy
@@ -74,3 +75,24 @@ class Extractor:
         pairs = ((self._make_doc(d), d) for d in documents)
         for doc, document in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size):
             yield extraction_from_doc(doc, document)
+
+    def extract_isolated(self, documents: Iterable[Document],
+                         on_error: Callable[[Document, Exception], None]) -> Iterator[Extraction]:
+        """Like extract_many, but one document's failure is handed to on_error and the others go on.
+
+        Documents run in batches; a batch that fails is redone one document at a time
+        so that only the culprit is lost.
+        """
+        stream = iter(documents)
+        while batch := list(itertools.islice(stream, self.batch_size)):
+            try:
+                yield from list(self.extract_many(batch))
+                continue
+            except Exception:
+                log.debug("a batch failed; extracting its documents one by one", exc_info=True)
+            for document in batch:
+                try:
+                    yield self.extract(document)
+                except Exception as exc:
+                    log.debug("extraction failed for %s", document.origin or document.id, exc_info=True)
+                    on_error(document, exc)
