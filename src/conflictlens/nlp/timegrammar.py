@@ -1,0 +1,472 @@
+"""The grammar of news time expressions: which words make one, and what each word says.
+
+This module only reads text. It loads the word lists of kb/data/lexicon/times.yaml, turns
+them into spaCy Matcher token patterns and PhraseMatcher phrases (one match key per family
+of expressions, compiled once per vocab) and reads the words of a match into a `Words`
+record. Turning a `Words` into dates against the publication day is nlp/times.py's job.
+
+Speed: every word class the patterns use ("a weekday", "a day number") is a lexeme flag
+on the vocab, so the Matcher tests it in C; and only the tokens within a few places of an
+anchor word (a weekday, a month, a unit, a number...) go through the matchers at all.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+import numpy
+import yaml
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+from spacy.vocab import Vocab
+
+from ..errors import KnowledgeBaseError
+
+log = logging.getLogger(__name__)
+
+LEXICON_PATH = Path(__file__).resolve().parent.parent / "kb" / "data" / "lexicon" / "times.yaml"
+
+DAY_RE = r"^(0?[1-9]|[12]\d|3[01])(st|nd|rd|th)?$"
+YEAR_RE = r"^(19|20)\d\d$"
+MIDYEAR_RE = r"^mid-(19|20)\d\d$"
+TWO_DIGITS_RE = r"^\d\d$"
+SMALL_NUMBER_RE = r"^\d{1,3}$"
+CLOCK_RE = r"^([01]?\d|2[0-3])([:.][0-5]\d)?$"
+CLOCK_AMPM_RE = r"^(1[0-2]|0?[1-9])([:.][0-5]\d)?(am|pm)$"
+HHMM_RE = r"^([01]?\d|2[0-3]):[0-5]\d$"
+_DAY = re.compile(DAY_RE)
+_YEAR = re.compile(YEAR_RE)
+_MIDYEAR = re.compile(MIDYEAR_RE)
+
+UNITS_OF_PERIOD = ("week", "month", "year")
+TIME_OF_DAY = "TIME_OF_DAY"  # match key of clock times and points of the day ("at 3 p.m.", "at dawn")
+PHRASE_FAMILIES = ("RELDAY", "VAGUE")  # families whose phrases come from the lexicon as they are
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The word lists of times.yaml, lower-cased, ready for lookups."""
+
+    weekdays: dict[str, int]                 # name -> ISO weekday 1..7
+    months: dict[str, int]                   # full names
+    month_abbreviations: dict[str, int]
+    ambiguous_months: frozenset[str]
+    prepositions: frozenset[str]
+    relative: dict[str, int]
+    relative_days: dict[str, int]
+    relative_day_phrases: dict[str, int]
+    day_parts: frozenset[str]
+    day_edges: frozenset[str]
+    times_of_day: tuple[str, ...]
+    clock_suffixes: frozenset[str]
+    approximately: frozenset[str]
+    parts: dict[str, int]
+    thirds: dict[str, tuple[tuple[int, int], ...]]
+    edges: dict[str, int]
+    week_ordinals: dict[str, int]
+    window_words: dict[str, int]
+    units: dict[str, str]
+    numbers: dict[str, int]
+    vague_numbers: dict[str, tuple[int, int]]
+    vague_past: dict[str, int]
+    vague_future: dict[str, int]
+    seasons: dict[str, tuple[int, int]]
+    ambiguous_seasons: frozenset[str]
+    name_suffixes: frozenset[str]
+    name_prefixes: frozenset[str]
+
+    @property
+    def all_months(self) -> dict[str, int]:
+        return {**self.months, **self.month_abbreviations}
+
+
+def _lower_list(values) -> list[str]:
+    return [str(v).lower() for v in values or []]
+
+
+def _ints(mapping) -> dict[str, int]:
+    return {str(k).lower(): int(v) for k, v in mapping.items()}
+
+
+@lru_cache(maxsize=1)
+def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
+    """Read times.yaml once per process; a broken file is a KnowledgeBaseError with one line."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        lexicon = Lexicon(
+            weekdays={name.lower(): i + 1 for i, name in enumerate(data["weekdays"])},
+            months=_ints(data["months"]),
+            month_abbreviations=_ints(data["month_abbreviations"]),
+            ambiguous_months=frozenset(_lower_list(data["ambiguous_months"])),
+            prepositions=frozenset(_lower_list(data["prepositions"])),
+            relative=_ints(data["relative"]),
+            relative_days=_ints(data["relative_days"]),
+            relative_day_phrases=_ints(data["relative_day_phrases"]),
+            day_parts=frozenset(_lower_list(data["day_parts"])),
+            day_edges=frozenset(_lower_list(data["day_edges"])),
+            times_of_day=tuple(_lower_list(data["times_of_day"])),
+            clock_suffixes=frozenset(_lower_list(data["clock_suffixes"])),
+            approximately=frozenset(_lower_list(data["approximately"])),
+            parts=_ints(data["parts"]),
+            thirds={k: tuple((int(a), int(b)) for a, b in v) for k, v in data["thirds"].items()},
+            edges=_ints(data["edges"]),
+            week_ordinals=_ints(data["week_ordinals"]),
+            window_words=_ints(data["window_words"]),
+            units={str(k).lower(): str(v) for k, v in data["units"].items()},
+            numbers=_ints(data["numbers"]),
+            vague_numbers={str(k).lower(): (int(v[0]), int(v[1])) for k, v in data["vague_numbers"].items()},
+            vague_past=_ints(data["vague_past"]),
+            vague_future=_ints(data["vague_future"]),
+            seasons={str(k).lower(): (int(v[0]), int(v[1])) for k, v in data["seasons"].items()},
+            ambiguous_seasons=frozenset(_lower_list(data["ambiguous_seasons"])),
+            name_suffixes=frozenset(_lower_list(data["name_suffixes"])),
+            name_prefixes=frozenset(_lower_list(data["name_prefixes"])),
+        )
+    except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise KnowledgeBaseError(f"{path}: not a valid time lexicon ({type(exc).__name__}: {exc})") from None
+    log.debug("time lexicon: %d weekdays, %d month words", len(lexicon.weekdays), len(lexicon.all_months))
+    return lexicon
+
+
+# --- word classes -----------------------------------------------------------------------------------------
+
+def word_classes(lex: Lexicon) -> dict[str, tuple[str, object]]:
+    """Classes of single words the patterns are written in: name -> ("in", words) or ("re", regex), lower-cased."""
+    partw = [p for p in lex.parts if p in ("early", "mid", "late")]
+    return {
+        "WEEKDAY": ("in", list(lex.weekdays)),
+        "MONTH": ("in", list(lex.months)),
+        "PLAIN_MONTH": ("in", [m for m in lex.months if m not in lex.ambiguous_months]),
+        "MON": ("in", list(lex.all_months)),
+        "DAY": ("re", DAY_RE),
+        "YEAR": ("re", YEAR_RE),
+        "MIDYEAR": ("re", MIDYEAR_RE),
+        "NN": ("re", TWO_DIGITS_RE),
+        "PREP": ("in", list(lex.prepositions)),
+        "REL": ("in", list(lex.relative)),
+        "RELDAY": ("in", list(lex.relative_days)),
+        "DAYPART": ("in", list(lex.day_parts)),
+        "EDGE": ("in", list(lex.day_edges)),
+        "PARTW": ("in", partw),
+        "PARTN": ("in", [p for p in lex.parts if p not in partw]),
+        "EDGEW": ("in", list(lex.edges)),
+        "PASTW": ("in", [w for w, d in lex.window_words.items() if d < 0]),
+        "NEXTW": ("in", [w for w, d in lex.window_words.items() if d > 0]),
+        "PERIOD": ("in", list(UNITS_OF_PERIOD)),
+        "UNIT": ("in", list(lex.units)),
+        "COUNT": ("count", [*lex.numbers, *(v for v in lex.vague_numbers if v != "couple")]),
+        "VAGUENUM": ("in", [v for v in lex.vague_numbers if v != "couple"]),
+        "SEASON": ("in", list(lex.seasons)),
+        "PLAIN_SEASON": ("in", [s for s in lex.seasons if s not in lex.ambiguous_seasons]),
+        "ORD": ("in", list(lex.week_ordinals)),
+        "APPROX": ("in", list(lex.approximately)),
+        "CLOCK": ("re", CLOCK_RE),
+        "CLOCK_AMPM": ("re", CLOCK_AMPM_RE),
+        "HHMM": ("re", HHMM_RE),
+        "CLOCKSUFFIX": ("in", list(lex.clock_suffixes)),
+        "POINT": ("in", [t for t in lex.times_of_day if " " not in t]),
+        "ANCHOR": ("anchor", anchor_words(lex)),
+    }
+
+
+# Word classes that are anchors: every pattern holds one (checked by `reach`).
+ANCHOR_CLASSES = {"WEEKDAY", "MONTH", "PLAIN_MONTH", "MON", "YEAR", "MIDYEAR", "RELDAY", "DAYPART", "PERIOD", "UNIT",
+                  "SEASON", "PLAIN_SEASON", "CLOCK_AMPM", "HHMM", "CLOCKSUFFIX", "POINT"}
+# Tokens with digits that are anchors: years, "mid-2022", "15:30", "3pm" (a count such as "14" is not:
+# a day number or a count only makes a time next to a month or a unit, which are anchors).
+ANCHOR_NUMBER_RE = "|".join((YEAR_RE, MIDYEAR_RE, HHMM_RE, CLOCK_AMPM_RE))
+# What a symbol asks of a token besides its word class: capitals for names, no space inside "2023-12-27".
+EXTRA = {"WEEKDAY": {"IS_TITLE": True}, "MONTH": {"IS_TITLE": True}, "PLAIN_MONTH": {"IS_TITLE": True},
+         "MON": {"IS_TITLE": True}, "NN": {"SPACY": False}}
+DERIVED = {"YEAR_": ("YEAR", {"SPACY": False}), "-_": ("-", {"SPACY": False})}
+
+
+def anchor_words(lex: Lexicon) -> list[str]:
+    """Words at least one of which every time expression holds (besides the numbers of ANCHOR_NUMBER_RE)."""
+    phrase_ends = [p.split()[-1] for p in (*lex.relative_day_phrases, *lex.vague_past, *lex.vague_future,
+                                           *lex.times_of_day)]
+    return sorted({*lex.weekdays, *lex.all_months, *lex.relative_days, *lex.units, "weekend", *lex.day_parts,
+                   *lex.seasons, *lex.clock_suffixes, *phrase_ends})
+
+
+def _membership(kind: str, value) -> Callable[[str], bool]:
+    words = frozenset(value) if kind != "re" else frozenset()
+    if kind == "anchor":  # an anchor word, or a year or clock time
+        number = re.compile(ANCHOR_NUMBER_RE)
+        return lambda text: text.lower() in words or number.match(text.lower()) is not None
+    if kind == "count":  # a number word or a small number
+        small = re.compile(SMALL_NUMBER_RE)
+        return lambda text: text.lower() in words or small.match(text) is not None
+    if kind == "in":
+        return lambda text: text.lower() in words
+    regex = re.compile(value)
+    return lambda text: regex.match(text.lower()) is not None
+
+
+@lru_cache(maxsize=None)
+def lexeme_flags(vocab: Vocab) -> Optional[dict[str, int]]:
+    """One lexeme flag per word class, so that the Matcher tests classes in C at every token.
+
+    Flags live on the vocab (bits 1..63; spaCy's own attributes take the low ones): we take free bits from
+    the top, once per vocab. None (and slower Python predicates) when too few bits are free.
+    """
+    classes = word_classes(load_lexicon())
+    free = [bit for bit in range(63, 0, -1) if bit not in vocab.lex_attr_getters]
+    if len(free) < len(classes):
+        log.warning("only %d free lexeme flags; the time grammar falls back to slower predicates", len(free))
+        return None
+    return {name: vocab.add_flag(_membership(*cls), bit) for (name, cls), bit in zip(classes.items(), free)}
+
+
+def _symbols(lex: Lexicon, flags: Optional[dict[str, int]]) -> dict[str, dict]:
+    """Token descriptions the patterns are written in; anything else is a literal lower-case word."""
+    symbols = {",": {"ORTH": ","}, "-": {"ORTH": "-"}}
+    for name, (kind, value) in word_classes(lex).items():
+        if flags is not None:
+            test = {flags[name]: True}
+        elif kind == "re":
+            test = {"LOWER": {"REGEX": value}}
+        elif kind == "count":
+            test = {"LOWER": {"REGEX": "^(" + "|".join(map(re.escape, value)) + r"|\d{1,3})$"}}
+        else:
+            test = {"LOWER": {"IN": list(value)}}
+        symbols[name] = {**test, **EXTRA.get(name, {})}
+    for name, (base, extra) in DERIVED.items():
+        symbols[name] = {**symbols[base], **extra}
+    return symbols
+
+
+# --- patterns ---------------------------------------------------------------------------------------------
+
+def _compile(spec: str, symbols: dict[str, dict]) -> list[dict]:
+    """'the? DAY of MON' -> Matcher tokens; a trailing '?' makes a token optional."""
+    tokens = []
+    for word in spec.split():
+        optional = len(word) > 1 and word.endswith("?")
+        name = word[:-1] if optional else word
+        token = dict(symbols[name]) if name in symbols else {"LOWER": name}
+        if optional:
+            token["OP"] = "?"
+        tokens.append(token)
+    return tokens
+
+
+def family_specs(lex: Lexicon) -> dict[str, list[str]]:
+    """Every family of time expressions as token-pattern specs (phrase families: `phrase_specs`).
+
+    The order matters: on a tie in length the family declared first wins. `resolve` in
+    nlp/times.py turns each family into dates.
+    """
+    days = ["the? DAY of? MON", "MON the? DAY"]
+    return {
+        # absolute days: "27 December 2023", "Tuesday, December 26, 2023", "the 27th of Dec. 2023", "2023-12-27"
+        "DATE_FULL": [f"{w}{d} ,? YEAR" for d in days for w in ("", "WEEKDAY ,? ")] + ["YEAR_ -_ NN -_ NN"],
+        # a day without its year: "27 December", "Dec. 27", "Tuesday, Dec. 26"
+        "DATE_DM": [f"{w}{d}" for d in days for w in ("", "WEEKDAY ,? ")],
+        "MONTH_YEAR": ["MON ,? of? YEAR"],
+        "MONTH_REL": ["REL MONTH"],
+        # "in May", "since March", "October" (May and March only after a preposition)
+        "MONTH_BARE": ["PREP MONTH", "PLAIN_MONTH"],
+        "MONTH_PART": ["PARTW -? MONTH", "PARTW -? MON YEAR", "the PARTN of MONTH", "the PARTN of MON YEAR"],
+        "WEEK_OF_MONTH": ["the ORD week of MONTH", "the ORD week of MON YEAR"],
+        "YEAR": ["PREP YEAR"],
+        "YEAR_PART": ["PARTW -? YEAR", "MIDYEAR", "the PARTN of YEAR"],
+        "PERIOD_PART": ["PARTW REL PERIOD", "the PARTN of REL PERIOD", "the PARTN of the PERIOD",
+                        "EDGEW this PERIOD", "EDGEW in the PERIOD"],
+        "PERIOD_REL": ["REL PERIOD"],
+        "WEEKEND": ["REL weekend", "the weekend"],
+        "WEEKDAY": ["REL WEEKDAY DAYPART?", "EDGE on? WEEKDAY DAYPART?", "WEEKDAY DAYPART?",
+                    "the DAYPART of WEEKDAY", "overnight on? WEEKDAY"],
+        "RELDAY": ["EDGE? RELDAY DAYPART?"],
+        "VAGUE": [],
+        "PAST_N": ["the PASTW COUNT? UNIT", "the PASTW a VAGUENUM UNIT", "the PASTW a? couple of? UNIT"],
+        "NEXT_N": ["the NEXTW COUNT? UNIT", "the NEXTW a VAGUENUM UNIT", "the NEXTW a? couple of? UNIT"],
+        "AGO": ["COUNT UNIT ago", "a VAGUENUM UNIT ago", "a? couple of? UNIT ago"],
+        "SEASON": ["the? SEASON of? YEAR", "REL SEASON", "PREP the PLAIN_SEASON"],
+        # times of day ride along with a day; they are never a time expression of their own
+        TIME_OF_DAY: [f"at APPROX? {c} local? time?" for c in ("CLOCK CLOCKSUFFIX", "HHMM", "CLOCK_AMPM", "POINT",
+                                                               *(t for t in lex.times_of_day if " " in t))],
+    }
+
+
+def phrase_specs(lex: Lexicon) -> dict[str, list[str]]:
+    """Fixed phrases of the lexicon, matched as they are: "the day before yesterday", "in recent months"."""
+    return {"RELDAY": list(lex.relative_day_phrases), "VAGUE": [*lex.vague_past, *lex.vague_future]}
+
+
+def reach(specs: list[str], lex: Lexicon) -> tuple[int, int]:
+    """(before, after): the smallest window around each anchor that holds every match whole.
+
+    A token of a match must lie at most `before` places before, or `after` places after, an
+    anchor of the same match. ValueError if a spec holds no anchor at all.
+    """
+    anchors = set(anchor_words(lex))
+    needs = []  # per token: (distance to the next anchor, distance from the previous one)
+    for spec in specs:
+        names = [w[:-1] if len(w) > 1 and w.endswith("?") else w for w in spec.split()]
+        where = [i for i, n in enumerate(names) if n.rstrip("_") in ANCHOR_CLASSES or n in anchors]
+        if not where:
+            raise ValueError(f"time pattern {spec!r} holds no anchor word")
+        for i in range(len(names)):
+            ahead = min((j - i for j in where if j >= i), default=99)
+            behind = min((i - j for j in where if j <= i), default=99)
+            needs.append((ahead, behind))
+    return min(((b, a) for b in range(10) for a in range(10)
+                if all(ahead <= b or behind <= a for ahead, behind in needs)), key=sum)
+
+
+class TimeGrammar:
+    """The compiled grammar of one vocab: finds (family, start, end) matches in a Doc, times of day included."""
+
+    def __init__(self, vocab: Vocab, use_flags: bool = True):
+        self.lex = load_lexicon()
+        self.vocab = vocab
+        self.flags = lexeme_flags(vocab) if use_flags else None
+        symbols = _symbols(self.lex, self.flags)
+        self.matcher = Matcher(vocab, validate=self.flags is None)
+        specs = family_specs(self.lex)
+        for family, family_specs_ in specs.items():
+            if family_specs_:
+                self.matcher.add(family, [_compile(spec, symbols) for spec in family_specs_])
+        self.phrases = PhraseMatcher(vocab, attr="LOWER")
+        phrases = phrase_specs(self.lex)
+        for family, texts in phrases.items():
+            self.phrases.add(family, [Doc(vocab, words=text.split()) for text in texts])
+        self.before, self.after = reach([s for group in (*specs.values(), *phrases.values()) for s in group], self.lex)
+        self._is_anchor = _membership("anchor", anchor_words(self.lex))
+        log.debug("time grammar: %d token patterns, windows %d before and %d after an anchor", len(self.matcher),
+                  self.before, self.after)
+
+    def anchors(self, doc: Doc) -> list[int]:
+        if self.flags is not None:
+            return numpy.flatnonzero(doc.to_array(self.flags["ANCHOR"])).tolist()
+        return [token.i for token in doc if self._is_anchor(token.text)]
+
+    def windows(self, doc: Doc) -> list[tuple[int, int]]:
+        """Stretches of the doc around anchors (see `reach`), merged: only these go through the matchers."""
+        out: list[tuple[int, int]] = []
+        for i in self.anchors(doc):
+            start, end = max(0, i - self.before), min(len(doc), i + self.after + 1)
+            if out and start <= out[-1][1]:
+                out[-1] = (out[-1][0], end)
+            else:
+                out.append((start, end))
+        return out
+
+    def matches(self, doc: Doc) -> list[tuple[str, int, int]]:
+        found = []
+        strings = self.vocab.strings
+        for start, end in self.windows(doc):
+            window = doc[start:end]
+            found.extend((strings[key], start + s, start + e) for key, s, e in self.matcher(window))
+            for key, s, e in self.phrases(window):  # unlike Matcher, PhraseMatcher gives offsets into the doc
+                if strings[key] == "RELDAY" and s > 0 and doc[s - 1].lower_ in self.lex.day_edges:
+                    s -= 1  # "late last night", "early this morning"
+                found.append((strings[key], s, e))
+        return found
+
+
+@lru_cache(maxsize=None)
+def get_grammar(vocab: Vocab) -> TimeGrammar:
+    """The grammar of this vocab, compiled once per process."""
+    return TimeGrammar(vocab)
+
+
+# --- reading the words of a match -------------------------------------------------------------------------
+
+@dataclass
+class Words:
+    """What the words of one time expression say, before any date arithmetic."""
+
+    weekday: Optional[int] = None      # ISO 1..7
+    month: Optional[int] = None
+    day: Optional[int] = None
+    year: Optional[int] = None
+    rel: Optional[int] = None          # last -1, this 0, next +1
+    part: Optional[int] = None         # third of the period: 0, 1, 2
+    edge: Optional[int] = None         # earlier -1, later +1
+    unit: Optional[str] = None         # hour|day|week|month|year|weekend
+    count: Optional[tuple[int, int]] = None
+    season: Optional[str] = None
+    ordinal: Optional[int] = None
+    day_offset: Optional[int] = None   # relative days: yesterday -1
+    vague_past: Optional[int] = None
+    vague_future: Optional[int] = None
+
+
+def _find_phrase(text: str, phrases: dict[str, int]) -> Optional[int]:
+    padded = f" {text} "
+    for phrase in sorted(phrases, key=len, reverse=True):
+        if f" {phrase} " in padded:
+            return phrases[phrase]
+    return None
+
+
+def read_words(tokens: Span, lex: Lexicon) -> Words:
+    """Fill a Words record from the tokens of a match (any family)."""
+    words = Words()
+    lowers = [t.lower_ for t in tokens]
+    for lower in lowers:
+        if lower in lex.weekdays:
+            words.weekday = lex.weekdays[lower]
+        elif lower in lex.all_months and words.month is None:
+            words.month = lex.all_months[lower]
+        elif _YEAR.match(lower):
+            words.year = int(lower)
+        elif _MIDYEAR.match(lower):
+            words.year, words.part = int(lower[4:]), lex.parts["mid"]
+        elif _DAY.match(lower):
+            words.day = int(re.match(r"\d+", lower).group())
+            words.count = words.count or (words.day, words.day)
+        elif lower.isdigit():
+            words.count = words.count or (int(lower), int(lower))
+        if lower in lex.relative and words.rel is None:
+            words.rel = lex.relative[lower]
+        if lower in lex.parts and words.part is None:
+            words.part = lex.parts[lower]
+        if lower in lex.edges:
+            words.edge = lex.edges[lower]
+        if lower in lex.units:
+            words.unit = lex.units[lower]
+        elif lower in ("weekend", "weekends"):
+            words.unit = "weekend"
+        if lower in lex.numbers and words.count is None:
+            words.count = (lex.numbers[lower],) * 2
+        if lower in lex.vague_numbers:
+            words.count = lex.vague_numbers[lower]
+        if lower in lex.seasons:
+            words.season = lower
+        if lower in lex.week_ordinals and words.ordinal is None:
+            words.ordinal = lex.week_ordinals[lower]
+        if lower in lex.relative_days:
+            words.day_offset = lex.relative_days[lower]
+    text = " ".join(lowers)
+    phrase_offset = _find_phrase(text, lex.relative_day_phrases)
+    if phrase_offset is not None:
+        words.day_offset = phrase_offset
+    words.vague_past = _find_phrase(text, lex.vague_past)
+    words.vague_future = _find_phrase(text, lex.vague_future)
+    return words
+
+
+def is_name(first: Token, last: Token, lex: Lexicon) -> bool:
+    """True when the words around a match make it part of a name: "Sunday Times", "Good Friday", "March 23 Movement"."""
+    doc = first.doc
+    before = doc[first.i - 1] if first.i > 0 else None
+    if before is not None and before.is_title and before.lower_ in lex.name_prefixes:
+        return True
+    after = doc[last.i + 1] if last.i + 1 < len(doc) else None
+    if after is None:
+        return False
+    if after.is_title and after.lower_ in lex.name_suffixes:
+        return True
+    if (after.lower_ in lex.day_parts or after.is_digit) and last.i + 2 < len(doc):
+        second = doc[last.i + 2]
+        return second.is_title and second.lower_ in lex.name_suffixes
+    return False
