@@ -1,12 +1,450 @@
-"""Pipeline component 'places' (placeholder until implemented)."""
+"""Pipeline component 'places': toponyms linked to coordinates, with relative phrases.
 
+Fills doc.spans["places"]; each span (the toponym itself) carries span._.location, a
+model.Location whose `relation` keeps the words around it ("south of", "near", "road") and
+whose `precision` is ACLED's geo precision (1 the place, 2 near/part of it, 3 a region).
+
+How: capitalised token sequences (up to MAX_TOKENS, Arabic articles and hyphens inside) are
+looked up in the gazetteer in one batch; the longest match from each start wins; matches
+that are words, persons or parts of other names are dropped (word lists in
+kb/data/lexicon/places*.yaml); the rest are resolved together (geo/resolve.py) so the document's
+countries and places disambiguate each other.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
+from ..geo import get_gazetteer
+from ..geo.normalize import ARTICLES, name_key
+from ..geo.records import Candidate
+from ..geo.resolve import CLEAR_MARGIN, Mention, resolve
+from ..model import Location
 from . import extensions  # noqa: F401
+
+log = logging.getLogger(__name__)
+
+LEXICON_DIR = Path(__file__).resolve().parent.parent / "kb" / "data" / "lexicon"
+MAX_TOKENS = 6
+CONNECTORS = ARTICLES | {"-", "of", "de", "del", "du", "la", "le", "los", "las", "di", "da", "do", "dos", "das", "y",
+                         "bin", "ibn", "bint", "ben", "sur"}
+DASHES = {"-", "–", "—", "to"}
+WEAK_POPULATION = 15_000      # a town smaller than this needs a locative word or the document's country
+NOTABLE_POPULATION = 100_000  # a town this big is a place even when all its words are common words
+ALTERNATE_NAME_POPULATION = 500_000  # matched by an alternate name only ("Hamas" for Hamm): needs a cue below this
+HEADLINE_CAPS = 0.6           # share of capitalised words from which a sentence is taken for a title-case headline
+STATE_KINDS = ("state", "state_forces")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The word lists of kb/data/lexicon/places.yaml and places_common_words.yaml, as sets and phrases."""
+
+    stop_words: frozenset[str]
+    name_words: frozenset[str]
+    common_words: frozenset[str]
+    person_titles: frozenset[str]
+    locatives: frozenset[str]
+    in_words: frozenset[str]
+    qualifiers: frozenset[str]
+    feature_words: frozenset[str]
+    admin_words: frozenset[str]
+    place_nouns: frozenset[str]
+    directions: frozenset[str]
+    direction_adjectives: frozenset[str]
+    near_phrases: tuple[tuple[tuple[str, ...], str], ...]   # (tokens, relation), longest first
+    countryside_words: frozenset[str]
+    road_words: frozenset[str]
+
+
+def _tokens(phrase: str) -> tuple[str, ...]:
+    """A phrase as spaCy splits it: "north-east of" -> ("north", "-", "east", "of")."""
+    return tuple(phrase.lower().replace("-", " - ").split())
+
+
+@lru_cache(maxsize=1)
+def get_lexicon() -> Lexicon:
+    """Read the places word lists once per process."""
+    data = yaml.safe_load((LEXICON_DIR / "places.yaml").read_text(encoding="utf-8"))
+    common = yaml.safe_load((LEXICON_DIR / "places_common_words.yaml").read_text(encoding="utf-8"))
+
+    def words(name: str) -> frozenset[str]:
+        return frozenset(str(w).lower() for w in data.get(name) or ())
+
+    near = [(_tokens(p), relation) for relation, phrases in (data.get("near_phrases") or {}).items() for p in phrases]
+    return Lexicon(
+        stop_words=words("stop_words"), name_words=words("name_words"), common_words=frozenset(str(w).lower() for w in common["common_words"]),
+        person_titles=words("person_titles"), locatives=words("locatives"), in_words=words("in_words"), qualifiers=words("qualifiers"),
+        feature_words=words("feature_words"), admin_words=words("admin_words"), place_nouns=words("place_nouns"),
+        directions=frozenset(str(d).lower().replace("-", "") for d in data.get("directions") or ()),
+        direction_adjectives=frozenset(str(d).lower().replace("-", "") for d in data.get("direction_adjectives") or ()),
+        near_phrases=tuple(sorted(near, key=lambda pr: -len(pr[0]))),
+        countryside_words=words("countryside_words"),
+        road_words=frozenset(w for p in data.get("road_words") or () for w in [str(p).lower().split()[-1]]),
+    )
+
+
+class Words:
+    """The tokens of a Doc as plain Python lists, read once: the tagger looks at each token many times."""
+
+    def __init__(self, doc: Doc):
+        self.doc_text = doc.text
+        self.text, self.lower, self.idx, self.alpha, self.digit, self.sent_start = [], [], [], [], [], []
+        for t in doc:
+            self.text.append(t.text)
+            self.lower.append(t.lower_)
+            self.idx.append(t.idx)
+            self.alpha.append(t.is_alpha)
+            self.digit.append(t.is_digit)
+            self.sent_start.append(bool(t.is_sent_start))
+        if self.sent_start:
+            self.sent_start[0] = True
+        self.cap = [x[:1].isupper() for x in self.text]
+        self.headline = self._headlines()
+
+    def span_text(self, start: int, end: int) -> str:
+        return self.doc_text[self.idx[start]:self.idx[end - 1] + len(self.text[end - 1])]
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def _headlines(self) -> list[bool]:
+        """Per token: its sentence is written in title case ("Drone Strike Hits Base Near Erbil")."""
+        flags = [False] * len(self.text)
+        start = 0
+        for i in range(1, len(self.text) + 1):
+            if i == len(self.text) or self.sent_start[i]:
+                words = [j for j in range(start, i) if self.alpha[j]]
+                if len(words) >= 5 and sum(self.cap[j] for j in words) / len(words) > HEADLINE_CAPS:
+                    flags[start:i] = [True] * (i - start)
+                start = i
+        return flags
+
+    def ends_with(self, end: int, phrase: tuple[str, ...]) -> bool:
+        start = end - len(phrase)
+        return start >= 0 and tuple(self.lower[start:end]) == phrase
+
+
+@dataclass
+class Match:
+    """A toponym candidate in the text: tokens start:end, its name key and candidate places."""
+
+    start: int
+    end: int
+    key: str
+    candidates: tuple[Candidate, ...]
+    relation: str = "in"
+    near: bool = False          # relation puts it near / in part of the place: precision at least 2
+    cue: bool = False           # a locative word or relation phrase stands before it
+    want_admin1: bool = False   # "X province"
+
+
+class PlaceTagger:
+    """Finds, filters, relates and resolves the toponyms of one Doc."""
+
+    def __init__(self, lexicon: Lexicon, gazetteer, demonyms: frozenset[str] = frozenset(), kb=None):
+        self.lex = lexicon
+        self.gaz = gazetteer
+        self.demonyms = demonyms
+        self.kb = kb
+        # names the knowledge base gives to armed groups, parties, persons and outlets ("Hamas",
+        # "Al-Mayadeen"): never a place, even where the actors component has not tagged them
+        self.other_names: frozenset[str] = frozenset()
+        if kb is not None:
+            names = [n for a in kb.actors.values() if a.kind not in STATE_KINDS for n in a.names()]
+            names += [n for o in kb.outlets.values() for n in o.names()]
+            self.other_names = frozenset(name_key(n) for n in names) - {""}
+
+    # -- candidates -------------------------------------------------------------------------------
+    def _spans(self, doc: Doc, w: Words) -> list[tuple[int, int, str]]:
+        """Every token sequence that could be a name: (start, end, key).
+
+        Capitalised words, with articles, hyphens and numbers inside ("Deir ez-Zor", "Tower 22", "al-Qaim"); lowercase
+        words too while they continue a curated name ("Pik airfield", "Zaporizhzhia nuclear power plant").
+        """
+        out = []
+        n = len(w)
+        prefixes = self.gaz.curated_prefixes
+        for i in range(n):
+            lowercase_article = (w.lower[i] in ARTICLES and i + 2 < n and w.text[i + 1] == "-" and w.cap[i + 2])
+            if not (w.cap[i] or lowercase_article) or w.lower[i] == "the":
+                continue
+            for k in range(i + 1, min(n, i + MAX_TOKENS) + 1):
+                j = k - 1
+                if j > i and w.sent_start[j]:
+                    break
+                cap = w.cap[j] or w.digit[j]
+                if j > i and not (cap or w.lower[j] in CONNECTORS):
+                    if not w.alpha[j]:
+                        break
+                    key = name_key(w.span_text(i, k))
+                    if key not in prefixes:
+                        break
+                    out.append((i, k, key))
+                elif cap:
+                    key = name_key(w.span_text(i, k))
+                    if key:
+                        out.append((i, k, key))
+        return out
+
+    def _name_like(self, w: Words, i: int) -> bool:
+        """A capitalised token that reads as part of a name (not a locative, function or calendar word)."""
+        return 0 <= i < len(w) and w.cap[i] and w.lower[i] not in self.lex.locatives and w.lower[i] not in self.lex.stop_words
+
+    def _embedded(self, w: Words, start: int, end: int) -> bool:
+        """Part of a longer name: "Gaza Health Ministry", "Kata'ib Sayyid al-Shuhada", "Ansar al-Sharia"."""
+        lex = self.lex
+        left = start - 1
+        if left >= 1 and w.text[left] == "-" and w.lower[left - 1] in ARTICLES:
+            left -= 2
+        elif left >= 0 and w.lower[left] in ARTICLES:
+            left -= 1
+        if self._name_like(w, left) and w.lower[left] not in lex.qualifiers and w.lower[left] not in self.demonyms:
+            return True
+        n = len(w)
+        if end < n and (w.lower[end] in ARTICLES or (w.text[end] == "-" and end + 1 < n and w.text[end + 1].islower())):
+            return True  # "Ansar al-Sharia", "Iran-aligned", "Dasht-e-Barchi"
+        if start >= 2 and w.text[start - 1] == "-" and w.text[start - 2].islower() and w.lower[start - 2] not in ARTICLES:
+            return True  # "pro-Damascus", "Dasht-e-Barchi"
+        return self._name_like(w, end) and w.lower[end] not in lex.feature_words and w.lower[end] != "international"
+
+    @staticmethod
+    def _acronym(token: str) -> bool:
+        """Capitals after the first letter of a word part: "SEMA", "FAMa" ("Ma'arrat", "Al-Qaim" are not)."""
+        return any(part[1:] != part[1:].lower() for part in token.replace("'", "-").split("-") if len(part) > 1)
+
+    @staticmethod
+    def _dateline(w: Words, m: Match) -> bool:
+        """A dateline in capitals at the start of the text or of a paragraph: "BAGHDAD (Tigris Wire) –"."""
+        if not w.span_text(m.start, m.end).isupper():
+            return False
+        return m.start == 0 or "\n" in w.doc_text[max(0, w.idx[m.start] - 2):w.idx[m.start]]
+
+    @staticmethod
+    def _actor_blocks(doc: Doc, start: int, end: int) -> bool:
+        """Inside (or across) an actor's name: "Hezbollah Brigades in Iraq" is a name, not a place.
+
+        A state actor's span within the toponym does not count: a country's name is also its territory.
+        """
+        for span in doc.spans.get("actors", ()):
+            if span.end <= start or span.start >= end:
+                continue
+            actor = span._.actor
+            state = actor is not None and actor.kind in STATE_KINDS
+            if state and start <= span.start and span.end <= end:
+                continue  # "Iraq" the state is also Iraq the country; "Sudan" inside "Port Sudan"
+            return True
+        return False
+
+    def _text_ok(self, doc: Doc, w: Words, m: Match, lowercase_words: set[str]) -> bool:
+        """Filters that need only the words: stop words, persons, parts of longer names, common words."""
+        lex = self.lex
+        first = w.lower[m.start]
+        single = m.end - m.start == 1
+        strong = any(c.place.kind in ("country", "curated") for c in m.candidates)
+        if single and (first in lex.stop_words or first in lex.name_words or first in lex.person_titles):
+            return False
+        if not strong and any(self._acronym(x) for x in w.text[m.start:m.end]) and not self._dateline(w, m):
+            return False  # "IS", "SEMA", "FAMa": acronyms, not towns
+        before = w.lower[m.start - 1] if m.start > 0 else ""
+        if before in lex.person_titles or (m.start > 1 and f"{w.lower[m.start - 2]} {before}" in lex.person_titles):
+            return False
+        headline = w.headline[m.start]
+        if not headline and self._embedded(w, m.start, m.end):
+            return False
+        words = [x for x, alpha in zip(w.lower[m.start:m.end], w.alpha[m.start:m.end]) if alpha]
+        if not strong and all(x in lex.common_words or x in lex.stop_words or x in lex.name_words for x in words):
+            if not single:
+                if not any(c.place.kind == "admin1" or c.place.population >= NOTABLE_POPULATION for c in m.candidates):
+                    return False
+            elif headline or not m.cue or (w.sent_start[m.start] and first in lowercase_words):
+                return False
+        return not self._actor_blocks(doc, m.start, m.end)
+
+    # -- the words around a toponym ---------------------------------------------------------------------
+    def _relate(self, w: Words, m: Match) -> None:
+        """Relation, cue and admin1 wish from the words before and after the toponym."""
+        lex = self.lex
+        n = len(w)
+        after = w.lower[m.end] if m.end < n else ""
+        if after == "'s" and m.end + 1 < n:
+            after = w.lower[m.end + 1]
+        if after in lex.admin_words and any(c.place.kind == "admin1" for c in m.candidates):
+            m.want_admin1 = True
+        if after in lex.countryside_words:
+            m.relation, m.near = ("outskirts of" if after == "outskirts" else "countryside"), True
+        # "the town of X", "a village near X": look past the settlement noun and the article
+        j = m.start
+        if j >= 2 and w.lower[j - 1] == "of" and w.lower[j - 2] in lex.place_nouns:
+            j -= 2
+            m.cue = True
+        ends = (j, j - 1) if j >= 1 and w.lower[j - 1] in ("the", "a", "an") else (j,)
+        for phrase, relation in lex.near_phrases:
+            if any(w.ends_with(end, phrase) for end in ends):
+                m.relation, m.near, m.cue = relation, True, True
+                return
+        for end in ends:
+            if end >= 2 and w.lower[end - 1] == "of":
+                direction = self._compass(w, end - 1)
+                if direction in lex.directions:
+                    m.relation, m.near, m.cue = f"{direction} of", True, True
+                    return
+        for end in ends:
+            adjective = self._compass(w, end)
+            if adjective in lex.direction_adjectives:
+                m.relation, m.near = adjective, True
+                m.cue = m.cue or any(w.lower[i] in lex.locatives for i in range(max(0, end - 4), end))
+                return
+        if any(e >= 1 and w.lower[e - 1] in lex.locatives for e in ends):
+            m.cue = True
+
+    def _compass(self, w: Words, end: int) -> str:
+        """The compass word ending at token `end` (exclusive), hyphens joined: "north - east" -> "northeast"."""
+        lex = self.lex
+        k, word = end, ""
+        while k > 0 and end - k < 3 and (w.lower[k - 1] in lex.directions or w.lower[k - 1] in lex.direction_adjectives
+                                         or w.text[k - 1] == "-"):
+            word = w.lower[k - 1].replace("-", "") + word
+            k -= 1
+        return word
+
+    def _roads(self, w: Words, matches: list[Match]) -> None:
+        """"the X-Y road", "the road between X and Y": both ends get relation "road"."""
+        lex = self.lex
+        for a, b in zip(matches, matches[1:]):
+            between = w.lower[a.end:b.start]
+            after = w.lower[b.end] if b.end < len(w) else ""
+            dashed = len(between) == 1 and between[0] in DASHES and after in lex.road_words
+            lead = w.lower[max(0, a.start - 3):a.start]
+            linked = (len(between) == 1 and between[0] in ("and", "to", "with")
+                      and any(x in lex.road_words for x in lead)
+                      and any(x in ("between", "linking", "connecting", "from", "joining") for x in lead))
+            if dashed or linked:
+                for m in (a, b):
+                    m.relation, m.near, m.cue = "road", True, True
+
+    @staticmethod
+    def _plausible(m: Match, res, region: set[str]) -> bool:
+        """Enough evidence for a town: size, its own name, a locative word, or the document's countries."""
+        place = res.place
+        if place.kind != "populated":
+            return True
+        if not res.candidate.main and place.population < ALTERNATE_NAME_POPULATION:
+            # "Hamas" for Hamm, "Iskander" for Iskandar; "Jenin" (Janin) in a story about the West Bank is fine
+            return m.cue or (res.in_context and place.population >= WEAK_POPULATION)
+        if place.population < WEAK_POPULATION:
+            return m.cue or res.in_context
+        if place.population < NOTABLE_POPULATION and region and place.country not in region:
+            return m.cue  # an Italian "Fano" in a story about Ethiopia
+        return True
+
+    # -- the whole document -------------------------------------------------------------------------------
+    def _context_countries(self, doc: Doc) -> set[str]:
+        """Countries of the state actors the actors component found ("Iraqi forces" -> IQ)."""
+        countries = set()
+        if self.kb is None:
+            return countries
+        for span in doc.spans.get("actors", ()):
+            actor = span._.actor
+            if actor is None or actor.kind not in STATE_KINDS or not actor.kb_id:
+                continue
+            entry = self.kb.actors.get(actor.kb_id)
+            if entry is not None and entry.forces_of and not entry.country:
+                entry = self.kb.actors.get(entry.forces_of)
+            if entry is not None and entry.country:
+                countries.add(entry.country)
+        return countries
+
+    def _matches(self, doc: Doc, w: Words) -> list[Match]:
+        """Longest acceptable match from each start, left to right."""
+        spans = self._spans(doc, w)
+        found = self.gaz.lookup_keys({key for _, _, key in spans})
+        by_start: dict[int, list[tuple[int, str]]] = {}
+        for i, k, key in spans:
+            if found.get(key):
+                by_start.setdefault(i, []).append((k, key))
+        lowercase_words = {x for x, t in zip(w.lower, w.text) if x == t}
+        # tokens of actor and outlet names the knowledge base knows ("Al-Mayadeen", "Fars"): a place there
+        # only as "in Fars", "Fars province"
+        blocked = set()
+        for i, k, key in spans:
+            if key in self.other_names:
+                blocked.update(range(i, k))
+        matches: list[Match] = []
+        i = 0
+        while i < len(w):
+            chosen = None
+            for k, key in sorted(by_start.get(i, ()), reverse=True):
+                m = Match(i, k, key, found[key])
+                self._relate(w, m)
+                m.cue = m.cue or self._dateline(w, m)
+                if blocked.isdisjoint(range(i, k)) or m.want_admin1 or (i > 0 and w.lower[i - 1] in self.lex.in_words):
+                    ok = self._text_ok(doc, w, m, lowercase_words)
+                else:
+                    ok = False
+                if ok:
+                    chosen = m
+                    break
+            if chosen:
+                matches.append(chosen)
+                i = chosen.end
+            else:
+                i += 1
+        return matches
+
+    def __call__(self, doc: Doc) -> list[Span]:
+        if not len(doc):
+            return []
+        w = Words(doc)
+        matches = self._matches(doc, w)
+        if not matches:
+            return []
+        self._roads(w, matches)
+        resolutions = resolve([Mention(m.key, m.candidates, m.want_admin1) for m in matches],
+                              self._context_countries(doc), neighbours=self.gaz.neighbours)
+        # the countries each place name of the document vouches for (clear resolutions only)
+        support: dict[str, set[str]] = {c: {""} for c in self._context_countries(doc)}
+        for m, res in zip(matches, resolutions):
+            if res is not None and res.margin >= CLEAR_MARGIN:
+                support.setdefault(res.place.country, set()).add(m.key)
+        spans = []
+        for m, res in zip(matches, resolutions):
+            others = {c for c, keys in support.items() if keys - {m.key}}
+            region = others.union(*(self.gaz.neighbours(c) for c in others))
+            if res is None or not self._plausible(m, res, region):
+                log.debug("dropped weak place %r", doc[m.start:m.end].text)
+                continue
+            place = res.place
+            span = Span(doc, m.start, m.end, label="place")
+            precision = max(place.precision, 2) if m.near else place.precision
+            if m.want_admin1 and place.kind == "admin1":
+                precision = 3
+            span._.location = Location(
+                name=place.name, text=span.text, span=(span.start_char, span.end_char), lat=place.lat, lon=place.lon,
+                country=place.country, admin1=place.admin1 if place.kind != "country" else None,
+                geonames_id=place.geonames_id, kb_id=place.kb_id, precision=precision, relation=m.relation)
+            spans.append(span)
+        return spans
+
+
+@lru_cache(maxsize=1)
+def get_tagger() -> PlaceTagger:
+    """The tagger of this process: lexicon, gazetteer and state demonyms loaded once."""
+    from ..kb import get_kb
+
+    kb = get_kb()
+    demonyms = frozenset(d.lower() for a in kb.actors.values() if a.kind == "state" for d in a.demonyms)
+    return PlaceTagger(get_lexicon(), get_gazetteer(), demonyms, kb)
 
 
 @Language.component("conflictlens_places")
 def places(doc: Doc) -> Doc:
-    doc.spans["places"] = []
+    doc.spans["places"] = get_tagger()(doc)
     return doc

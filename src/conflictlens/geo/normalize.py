@@ -1,0 +1,55 @@
+"""Name keys: one spelling-insensitive form under which gazetteer names are stored and looked up.
+
+News and GeoNames spell the same place many ways ("El-Fasher", "El Fasher", "al-Fashir",
+"Ma'arrat al-Nu'man", "Maarrat al Numan"); both sides go through `name_key` so that
+case, diacritics, apostrophes, hyphens, dots and the Arabic article's variants do not matter.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Transliterations of the Arabic article (al-, el-, and the sun-letter forms ad-, ar-, as-, ...).
+ARTICLES = frozenset({"al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "ed", "er", "es", "et", "ez", "adh", "ath"})
+_APOSTROPHES = re.compile(r"['’‘ʼʻʾʿ`´ʹ]")
+# Latin letters that NFKD does not decompose
+_LETTERS = str.maketrans({"ł": "l", "đ": "d", "ø": "o", "æ": "ae", "œ": "oe", "ħ": "h", "ŧ": "t", "ı": "i",
+                          "ß": "ss", "þ": "th", "ð": "d"})
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+_LATIN = re.compile(r"^[0-9a-z ]+$")
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_NON_LATIN = re.compile(r"[^\u0000-\u024f\u1e00-\u1eff\u2000-\u206f\u02b0-\u02ff\u0300-\u036f]")
+
+
+def fold(text: str) -> str:
+    """Lowercase ASCII-ish form: NFKD, combining marks dropped, casefolded."""
+    if text.isascii():
+        return text.lower()
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text)).casefold()
+
+
+def key_of(text: str) -> str:
+    """`name_key` without the cache: for bulk use (building the index)."""
+    if not text.isascii() and _NON_LATIN.search(text):
+        return ""
+    folded = _APOSTROPHES.sub("", fold(text).translate(_LETTERS))
+    words = _NON_WORD.sub(" ", folded).split()
+    if words and words[0] == "the":
+        words = words[1:]
+    # an article before another word reads "al" whatever the transliteration
+    words = ["al" if w in ARTICLES and i + 1 < len(words) else w for i, w in enumerate(words)]
+    key = " ".join(words)
+    return key if _LATIN.match(key) and any(c.isalpha() for c in key) else ""
+
+
+@lru_cache(maxsize=65536)
+def name_key(text: str) -> str:
+    """The lookup key of a name; "" when it is not in Latin script (such names are not indexed)."""
+    return key_of(text)
+
+
+def is_latin(text: str) -> bool:
+    """True when the name is written in Latin script (diacritics allowed)."""
+    return bool(name_key(text))

@@ -1,0 +1,155 @@
+"""Which of the places a name may refer to does the document mean? Scoring by prior and context.
+
+A candidate's score adds:
+- a prior by kind: countries first, curated sites next, then towns by population (log10),
+  first-level regions about like a town of 30,000 (news name a region by its bare name less
+  often than the town that shares it: "Erbil" is the city, "Erbil province" the region);
+- +1 when the name is the place's own name rather than one of its alternate names;
+- context: the document names the place's country (or its state actors are of it), a
+  neighbouring country, the same admin1 region as a place already resolved, or lies near one.
+Resolution runs in passes: what is resolved with a clear margin becomes context for the rest
+("Tripoli" is Libya's unless the text is about Lebanon).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Optional
+
+from .records import Candidate, Place, haversine_km
+
+PRIOR_COUNTRY = 9.0
+PRIOR_CURATED = 8.0
+PRIOR_ADMIN1 = 4.5
+ADMIN1_CUE = 5.0          # "X province": the region, not the town
+MAIN_NAME = 1.0
+SAME_COUNTRY = 2.5
+NEIGHBOUR_COUNTRY = 1.0
+SAME_ADMIN1 = 1.0
+NEAR_ANCHOR = 1.0
+NEAR_KM = 250.0
+NEAR_DEGREES = NEAR_KM / 111.0   # a cheap latitude/longitude box before the great-circle distance
+CLEAR_MARGIN = 1.5        # a resolution this far ahead of the best other-country reading becomes context
+PASSES = 3
+
+
+@dataclass
+class Mention:
+    """A toponym occurrence to resolve: its name key and candidates, and what the words around it say."""
+
+    key: str
+    candidates: Sequence[Candidate]
+    want_admin1: bool = False      # followed by "province", "governorate", "oblast", ...
+
+
+@dataclass
+class Resolution:
+    candidate: Candidate
+    score: float
+    margin: float                  # ahead of the best candidate in another country (inf if none)
+    in_context: bool               # its country is one the document's other names (or its actors) are about
+
+    @property
+    def place(self) -> Place:
+        return self.candidate.place
+
+
+@dataclass
+class Context:
+    """What the document is about: countries, regions, places resolved with confidence."""
+
+    countries: set[str] = field(default_factory=set)
+    neighbours: set[str] = field(default_factory=set)
+    admin1: set[str] = field(default_factory=set)
+    anchors: list[Place] = field(default_factory=list)
+
+
+def prior(candidate: Candidate, want_admin1: bool = False) -> float:
+    """How likely a bare mention of this name means this place, before context."""
+    place = candidate.place
+    if place.kind == "country":
+        value = PRIOR_COUNTRY
+    elif place.kind == "curated":
+        value = PRIOR_CURATED
+    elif place.kind == "admin1":
+        value = PRIOR_ADMIN1 + (ADMIN1_CUE if want_admin1 else 0.0)
+    else:
+        value = math.log10(place.population + 100)
+    return value + (MAIN_NAME if candidate.main else 0.0)
+
+
+def score(candidate: Candidate, mention: Mention, ctx: Context) -> float:
+    place = candidate.place
+    value = prior(candidate, mention.want_admin1)
+    if place.country in ctx.countries:
+        value += SAME_COUNTRY
+    elif place.country in ctx.neighbours:
+        value += NEIGHBOUR_COUNTRY
+    if place.kind != "country":
+        if place.admin1_code and place.admin1_code in ctx.admin1:
+            value += SAME_ADMIN1
+        if any(a.id != place.id and abs(a.lat - place.lat) < NEAR_DEGREES and abs(a.lon - place.lon) < 2 * NEAR_DEGREES
+               and haversine_km(a.lat, a.lon, place.lat, place.lon) <= NEAR_KM for a in ctx.anchors):
+            value += NEAR_ANCHOR
+    return value
+
+
+def _plausible(mention: Mention) -> list[Candidate]:
+    """Drop a region whose bare name is that of a town inside it: "Kharkiv" alone is the city."""
+    if mention.want_admin1:
+        return list(mention.candidates)
+    towns = {c.place.admin1_code for c in mention.candidates if c.place.kind == "populated" and c.main}
+    return [c for c in mention.candidates if not (c.place.kind == "admin1" and c.place.admin1_code in towns)]
+
+
+def resolve_one(mention: Mention, ctx: Context) -> Optional[Resolution]:
+    candidates = _plausible(mention)
+    if not candidates:
+        return None
+    scored = sorted(((score(c, mention, ctx), c) for c in candidates), key=lambda sc: -sc[0])
+    best_score, best = scored[0]
+    rivals = [s for s, c in scored[1:] if c.place.country != best.place.country]
+    margin = best_score - rivals[0] if rivals else math.inf
+    return Resolution(best, best_score, margin, best.place.country in ctx.countries)
+
+
+def resolve(mentions: Sequence[Mention], countries: Iterable[str] = (), neighbours=None) -> list[Optional[Resolution]]:
+    """Resolve every mention of a document; `countries`: ISO codes known from elsewhere (state actors).
+
+    `neighbours(code) -> set of codes` widens the context to bordering countries when given.
+    Mentions of the same name resolve alike, so each distinct (key, want_admin1) is scored once.
+    """
+    given = {c.upper() for c in countries if c}
+    distinct = list({(m.key, m.want_admin1): m for m in mentions}.values())
+    results: list[Optional[Resolution]] = [None] * len(distinct)
+    ctx = Context(countries=set(given))
+    for _ in range(PASSES):
+        results = [resolve_one(m, ctx) for m in distinct]
+        new = Context(countries=set(given))
+        anchors: dict[str, Place] = {}
+        for res in results:
+            if res is None or res.margin < CLEAR_MARGIN:
+                continue
+            new.countries.add(res.place.country)
+            if res.place.kind != "country":
+                anchors[res.place.id] = res.place
+                if res.place.admin1_code:
+                    new.admin1.add(res.place.admin1_code)
+        new.anchors = list(anchors.values())
+        if neighbours is not None:
+            new.neighbours = set().union(*(neighbours(c) for c in new.countries)) - new.countries
+        if new.countries == ctx.countries and len(new.anchors) == len(ctx.anchors):
+            break
+        ctx = new
+    # "in context" means vouched for by another name of the document (or a given country), not by itself
+    support: dict[str, set[str]] = {c: {""} for c in given}
+    for m, res in zip(distinct, results):
+        if res is not None and res.margin >= CLEAR_MARGIN:
+            support.setdefault(res.place.country, set()).add(m.key)
+    for m, res in zip(distinct, results):
+        if res is not None:
+            res.in_context = bool(support.get(res.place.country, set()) - {m.key})
+    by_name = {(m.key, m.want_admin1): res for m, res in zip(distinct, results)}
+    return [by_name[(m.key, m.want_admin1)] for m in mentions]
