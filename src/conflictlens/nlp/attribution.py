@@ -1,13 +1,1168 @@
-"""Pipeline component 'attribution' (placeholder until implemented)."""
+"""Pipeline component 'attribution': who says so, and over which words.
 
+Fills doc.spans["sources"] (span._.source = model.Source) with the sources an article names: news
+outlets and monitors (kb/data/outlets.yaml), quoted roles ("a senior Pentagon official", "sources close
+to X"), office holders ("the Iraqi prime minister"), actors speaking ("Hezbollah said"), documents
+("a statement"). Sets doc._.frames to the reporting frames (extensions.Frame: the character range a source
+vouches for), nested sources outermost first; `attribution_at(doc, offset)` gives the chain over one
+offset. Rules over tokens and the earlier components' spans, no parser needed; the word lists live in
+kb/data/lexicon/attribution.yaml and docs/attribution.md describes the frames and their scope.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple, Optional
+
+import yaml
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.attrs import IDX, ORTH, SPACY
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
 
-from . import extensions  # noqa: F401
+from ..kb import DATA_DIR, LEXICON_DIR, get_kb
+from ..model import Actor, Location, Source
+from . import extensions  # noqa: F401  (declares the extensions)
+from .extensions import Frame
+
+log = logging.getLogger(__name__)
+
+LEXICON_PATH = Path(DATA_DIR) / LEXICON_DIR / "attribution.yaml"
+QUOTES = frozenset({'"', "“", "”", "«", "»", "''", "``"})
+TRIM = " \t\n,;:—–-"
+GENERIC_KINDS = frozenset({"civilians", "unidentified"})
+ARMED_KINDS = frozenset({"militia", "umbrella", "rebel", "terrorist", "political"})
+SPEAKER_KIND = {  # actor kind -> source kind when an actor speaks
+    "militia": "group", "umbrella": "group", "rebel": "group", "terrorist": "group", "political": "group",
+    "state": "official", "state_forces": "official", "person": "official",
+}
+PERSON_KINDS = frozenset({"official", "spokesperson", "journalist", "other"})
+ANAPHOR_KINDS = {  # anaphoric head -> the source kinds it may refer back to (None: any)
+    "source": {"anonymous", "official", "spokesperson", "journalist", "other"},
+    "sources": {"anonymous", "official", "spokesperson", "journalist", "other"},
+    "report": None, "statement": None,
+    "official": {"official"}, "officials": {"official"},
+    "spokesman": {"spokesperson", "official"}, "spokeswoman": {"spokesperson", "official"},
+    "spokesperson": {"spokesperson", "official"},
+    "journalist": {"journalist"}, "reporter": {"journalist"}, "correspondent": {"journalist"},
+    "observatory": {"other", "outlet"}, "monitor": {"other", "outlet"}, "group": {"group"},
+    "person": PERSON_KINDS, "thing": {"outlet", "group", "document", "official", "other"},
+    "plural": {"anonymous", "official", "group", "other"},
+}
+NAME_PARTICLES = frozenset({"al", "el", "bin", "ibn", "abu", "bint", "de", "van", "von"})
+NAME_LINKS = NAME_PARTICLES | {"-", "'", "'s", "in", "of", "for"}  # inside a name: "Islamic Resistance in Iraq"
+ADJUNCT_PREPS = frozenset({"on", "in", "via", "through", "by", "at", "during", "after", "from", "with", "to", "over",
+                           "for", "late", "early"})
+OUTLET_HEADS = frozenset({"newspaper", "paper", "network", "channel", "agency", "outlet", "station",
+                          "broadcaster", "website", "daily"})
 
 
-@Language.component("conflictlens_attribution")
-def attribution(doc: Doc) -> Doc:
-    doc.spans["sources"] = []
-    doc._.frames = []
-    return doc
+# ---------------------------------------------------------------- word lists and knowledge-base tables
+
+def _tuples(entries) -> dict[str, list[tuple[str, ...]]]:
+    """Word sequences indexed by their first word."""
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for entry in entries or []:
+        seq = tuple(entry) if isinstance(entry, list) else tuple(str(entry).split())
+        index.setdefault(seq[0], []).append(seq)
+    return index
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> dict:
+    """The attribution word lists (kb/data/lexicon/attribution.yaml), read once per process."""
+    data = yaml.safe_load(LEXICON_PATH.read_text(encoding="utf-8"))
+    heads = {word: kind for kind, words in data["role_heads"].items() for word in words}
+    return {
+        "verbs": data["verbs"],
+        "tell": set(data["tell_verbs"]), "to": set(data["to_verbs"]), "quote": set(data["quote_verbs"]),
+        "interview": _tuples(data["interview_with"]), "audiences": _tuples(data["audiences"]),
+        "fillers": set(data["subject_fillers"]), "time_words": set(data["time_words"]),
+        "time_prefixes": set(data["time_prefixes"]), "not_names": set(data["not_names"]),
+        "determiners": set(data["determiners"]), "modifiers": set(data["role_modifiers"]),
+        "anonymity": _tuples(data["anonymity_clauses"]),
+        "heads": heads, "needs_modifier": set(data["needs_modifier"]),
+        "aff_preps": _tuples(data["affiliation_preps"]), "place_preps": _tuples(data["place_preps"]),
+        "anaphora": data["anaphora"],
+        "descriptors": data["outlet_descriptors"], "outlet_modifiers": set(data["outlet_modifiers"]),
+        "reject_next": set(data["outlet_reject_next"]), "need_context": set(data["outlets_need_context"]),
+        "case_free": set(data["case_free"]), "institutions": data["institutions"],
+        "office_modifiers": set(data["office_modifiers"]), "outlet_endings": set(data["outlet_name_endings"]),
+        "trailing": set(data["trailing_clause"]), "participles": set(data["participles"]),
+    }
+
+
+def _variants(name: str) -> set[str]:
+    """Spelling variants every outlet name gets for free: hyphen or space after 'Al', straight apostrophes."""
+    out = {name, name.replace("’", "'"), name.replace("-", " ")}
+    out.add(re.sub(r"\b([Aa]l|[Ee]l|[Aa][dnrstz]|[Aa]sh) ", r"\1-", name))
+    return {v for v in out if v.strip()}
+
+
+def _title(words: str) -> str:
+    return " ".join(w if w.isupper() else w[:1].upper() + w[1:] for w in words.split())
+
+
+# ---------------------------------------------------------------- the component
+
+@dataclass
+class _Cand:
+    """A phrase that may name a source; `source` has no verb yet."""
+
+    start: int
+    end: int
+    role: str  # outlet | actor | office | role | anaphor | name
+    source: Optional[Source]
+    head: str = ""
+    context: bool = True  # outlets that need a reporting position or a descriptor to count
+    office: Optional[str] = None
+    anaphoric: bool = False  # "the prime minister": the office named before, if any
+
+
+class _Shape(NamedTuple):
+    text: str
+    lower: str
+    cap: bool  # title case or upper case letters
+    title: bool
+    alpha: bool
+    lower_alpha: bool
+    punct: bool  # punctuation, quotation mark or white space
+    quote: bool
+    newline: bool
+
+
+@dataclass
+class _ActorRef:
+    """An actor mention of the actors component, read once per document."""
+
+    start: int
+    end: int
+    start_char: int
+    end_char: int
+    actor: Actor
+
+
+_ROLE = _Cand(0, 0, "role", None)  # what an uncovered token counts as in a name run
+
+
+@dataclass
+class _Detection:
+    chain: list[Source]
+    start: int
+    end: int
+    anchor: int
+    unit: int
+    quoted: bool = False
+
+
+@dataclass
+class _DocState:
+    """Per-document indexes the rules look things up in."""
+
+    doc: Doc
+    shapes: list[_Shape]
+    low: list[str]
+    spaced: list[bool]  # a space follows the word
+    cap: list[bool]  # a capitalised word (title case or upper case letters)
+    punct: list[bool]  # punctuation, quotation mark or white space
+    units: list[tuple[int, int]]
+    unit_of: list[int]
+    idx: list[int]  # character offset of each token
+    para_of: list[int]  # paragraph number of each token (paragraphs end at line breaks)
+    times: set[int]
+    actors: list[_ActorRef]
+    actor_end: dict[int, _ActorRef]
+    actor_start: dict[int, _ActorRef]
+    places: dict[tuple[int, int], Location]
+    actor_tokens: set[int] = field(default_factory=set)
+    marks_end: dict[int, list[tuple[int, str, object]]] = field(default_factory=dict)
+    marks_start: dict[int, list[tuple[int, str, object]]] = field(default_factory=dict)
+    cand_start: dict[int, _Cand] = field(default_factory=dict)
+    cand_end: dict[int, _Cand] = field(default_factory=dict)
+    covered: dict[int, _Cand] = field(default_factory=dict)
+    detections: list[_Detection] = field(default_factory=list)
+    mentions: dict[tuple[int, int], Source] = field(default_factory=dict)
+
+    def covering_actor(self, i: int) -> Optional[_ActorRef]:
+        return next((s for s in self.actors if s.start <= i < s.end), None)
+
+    def para(self, char: int) -> int:
+        return self.para_of[max(0, bisect.bisect_right(self.idx, char) - 1)]
+
+    def token_at(self, char: int) -> int:
+        return max(0, bisect.bisect_right(self.idx, char) - 1)
+
+    def end_char(self, i: int) -> int:
+        """Where word i ends (character offset)."""
+        return self.idx[i] + len(self.shapes[i].text)
+
+    def chars(self, start: int, end: int) -> tuple[int, int]:
+        """Character range of words start..end (end exclusive)."""
+        return self.idx[start], self.end_char(end - 1)
+
+    def text_of(self, start: int, end: int) -> str:
+        """The words start..end as written."""
+        return "".join(self.shapes[i].text + (" " if self.spaced[i] and i < end - 1 else "")
+                       for i in range(start, end))
+
+    def mark_ending(self, end: int, kind: str):
+        return next(((s, v) for s, k, v in self.marks_end.get(end, []) if k == kind), None)
+
+    def mark_starting(self, start: int, kind: str):
+        return next(((e, v) for e, k, v in self.marks_start.get(start, []) if k == kind), None)
+
+
+class Attribution:
+    """Finds sources and reporting frames; matchers are built once per pipeline."""
+
+    def __init__(self, nlp: Language):
+        self.lex = lexicon()
+        kb = get_kb()
+        self.kb = kb
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.keys: dict[int, tuple[str, object, tuple[str, ...]]] = {}
+        tok = nlp.tokenizer
+        self._add(tok, "outlet", ((o.id, n) for o in kb.outlets.values() for name in o.names()
+                                  for n in _variants(name)))
+        self._add(tok, "inst", ((i, n) for i, inst in enumerate(self.lex["institutions"])
+                                for name in [inst["name"], *inst.get("aliases", [])] for n in _variants(name)))
+        self.country_name: dict[str, str] = {}
+        states = [a for a in kb.actors.values() if a.kind == "state" and a.country]
+        for state in states:
+            self.country_name[state.country] = state.name
+        self._add(tok, "country", ((s.country, n) for s in states for n in [*s.names(), *s.demonyms]))
+        self._add(tok, "office", ((o.id, t) for o in kb.offices.values() for t in o.titles))
+        self._add(tok, "descriptor", (("d", d) for d in self.lex["descriptors"]))
+        self.verbs = self.lex["verbs"]
+        self.strings = nlp.vocab.strings
+        self.shapes: dict[int, _Shape] = {}
+        log.info("attribution: %d outlets, %d states, %d offices", len(kb.outlets), len(states), len(kb.offices))
+
+    def _add(self, tokenizer, kind: str, pairs) -> None:
+        pairs = list(pairs)
+        docs = list(tokenizer.pipe(name for _, name in pairs))
+        for n, ((value, _), pattern) in enumerate(zip(pairs, docs)):
+            key = f"{kind}:{value}:{n}"
+            self.matcher.add(key, [pattern])
+            self.keys[self.matcher.vocab.strings[key]] = (kind, value, tuple(t.text for t in pattern))
+
+    # -------------------------------------------------------- entry point
+
+    def __call__(self, doc: Doc) -> Doc:
+        st = self._state(doc)
+        self._marks(st)
+        self._candidates(st)
+        for index, (start, end) in enumerate(st.units):
+            self._frames_in_unit(st, index, start, end)
+        self._continue_quotes(st)
+        frames = self._frames(st)
+        doc._.frames = frames
+        spans = []
+        for (s, e), source in sorted(st.mentions.items()):
+            span = Span(doc, s, e, label="SOURCE")
+            span._.source = source
+            spans.append(span)
+        doc.spans["sources"] = spans
+        return doc
+
+    # -------------------------------------------------------- per-document indexes
+
+    def _shape(self, orth: int) -> _Shape:
+        """What the rules ask of a word, computed once per distinct word."""
+        shape = self.shapes.get(orth)
+        if shape is None:
+            text = self.strings[orth]
+            quote = text in QUOTES
+            space = text.isspace()
+            shape = _Shape(text, text.lower(), (text.istitle() or text.isupper()) and text.isalpha(), text.istitle(),
+                           text.isalpha(), text.isalpha() and text.islower(),
+                           quote or space or not any(ch.isalnum() for ch in text), quote, space and "\n" in text)
+            if len(self.shapes) < 500_000:
+                self.shapes[orth] = shape
+        return shape
+
+    def _state(self, doc: Doc) -> _DocState:
+        shapes = [self._shape(orth) for orth in doc.to_array(ORTH).tolist()]  # 1-D: a 2-D tolist() is slow
+        low = [shape.lower for shape in shapes]
+        quote = [shape.quote for shape in shapes]
+        newline = [shape.newline for shape in shapes]
+        spaced = [bool(space) for space in doc.to_array(SPACY).tolist()]
+        idx = doc.to_array(IDX).tolist()
+        para_of, para = [], 0
+        for brk in newline:
+            para_of.append(para)
+            para += brk
+        units: list[list[int]] = []
+        for sent in doc.sents:
+            start = sent.start
+            for i in range(sent.start, sent.end):
+                if newline[i]:
+                    if i > start:
+                        units.append([start, i])
+                    start = i + 1
+            if sent.end > start:
+                units.append([start, sent.end])
+        for k in range(len(units) - 1):  # quotation marks the sentencizer put on the wrong side
+            s, e = units[k]
+            nxt = units[k + 1]
+            if nxt[0] != e or sum(quote[s:e]) % 2 == 0:
+                continue
+            if e - s > 1 and quote[e - 1] and spaced[e - 2]:  # an opening mark
+                units[k][1] -= 1
+                units[k + 1][0] -= 1
+            elif nxt[1] > nxt[0] and quote[nxt[0]] and not spaced[e - 1]:  # a closing one
+                units[k][1] += 1
+                units[k + 1][0] += 1
+        units = [(s, e) for s, e in units if e > s]
+        unit_of = [0] * len(doc)
+        for n, (s, e) in enumerate(units):
+            for i in range(s, e):
+                unit_of[i] = n
+        times = {i for span in doc.spans.get("times", []) for i in range(span.start, span.end)}
+        times.update(i for i, w in enumerate(low) if w in self.lex["time_words"])
+        for i in range(len(low) - 2, -1, -1):  # "on Wednesday", "late last night"
+            if low[i] in self.lex["time_prefixes"] and i + 1 in times:
+                times.add(i)
+        actors = [_ActorRef(s.start, s.end, s.start_char, s.end_char, s._.actor) for s in doc.spans.get("actors", [])
+                  if s._.actor is not None]
+        places = {(s.start, s.end): s._.location for s in doc.spans.get("places", []) if s._.location is not None}
+        st = _DocState(doc=doc, shapes=shapes, low=low, spaced=spaced, cap=[shape.cap for shape in shapes],
+                       punct=[shape.punct for shape in shapes], units=units, unit_of=unit_of, idx=idx,
+                       para_of=para_of, times=times, actors=actors, actor_end={s.end: s for s in actors},
+                       actor_start={s.start: s for s in actors}, places=places)
+        st.actor_tokens = {i for s in actors for i in range(s.start, s.end)}
+        return st
+
+    def _marks(self, st: _DocState) -> None:
+        """Dictionary matches (outlets, institutions, countries, offices, descriptors) that pass the case check."""
+        case_free = self.lex["case_free"]
+        doc = st.doc
+        for key, s, e in self.matcher(doc):
+            kind, value, alias = self.keys[key]
+            if not _case_ok(alias, st.shapes[s:e], case_free):
+                continue
+            st.marks_start.setdefault(s, []).append((e, kind, value))
+            st.marks_end.setdefault(e, []).append((s, kind, value))
+        for table in (st.marks_start, st.marks_end):  # longest first
+            for marks in table.values():
+                marks.sort(key=lambda m: -abs(m[0]))
+
+    # -------------------------------------------------------- candidate source phrases
+
+    def _candidates(self, st: _DocState) -> None:
+        cands: list[_Cand] = []
+        cands += self._outlets(st)
+        cands += self._offices(st)
+        cands += self._roles(st)
+        cands += self._institutions(st)
+        for span in st.actors:  # "residents said": the role words read better than a generic actor's name
+            role = "generic" if span.actor.kind in GENERIC_KINDS else "actor"
+            cands.append(_Cand(span.start, span.end, role, self._actor_source(span.actor, span, st.doc._.published)))
+        priority = {"outlet": 0, "office": 1, "inst": 1, "actor": 2, "role": 3, "anaphor": 3, "generic": 4}
+        cands.sort(key=lambda c: (-(c.end - c.start), priority[c.role], c.start))
+        taken: set[int] = set()
+        for cand in cands:
+            if any(i in taken for i in range(cand.start, cand.end)):
+                continue
+            taken.update(range(cand.start, cand.end))
+            st.covered.update((i, cand) for i in range(cand.start, cand.end))
+            st.cand_start[cand.start] = cand
+            st.cand_end[cand.end] = cand
+        offices: dict[str, Source] = {}
+        for start in sorted(st.cand_start):  # "the prime minister" after "the Iraqi prime minister"
+            cand = st.cand_start[start]
+            if cand.role != "office":
+                continue
+            if cand.anaphoric and cand.office in offices:
+                ref = offices[cand.office]
+                cand.source = _with(cand.source, {"name": ref.name, "affiliation": ref.affiliation})
+            elif cand.source.affiliation:
+                offices[cand.office] = cand.source
+        for cand in st.cand_start.values():  # every outlet named is a source mention
+            if cand.role == "outlet" and cand.context:
+                self._mention(st, cand, cand.source)
+
+    def _outlets(self, st: _DocState) -> list[_Cand]:
+        low, lex = st.low, self.lex
+        found = []
+        for s, marks in st.marks_start.items():
+            for e, kind, oid in marks:
+                if kind != "outlet":
+                    continue
+                unit_start, unit_end = st.units[st.unit_of[s]]
+                left, right, described = s, e, False
+                d = st.mark_starting(e, "descriptor")
+                if d and d[0] <= unit_end:
+                    right, described = d[0], True
+                d = st.mark_ending(s, "descriptor")
+                if d and d[0] >= unit_start:
+                    left, described = d[0], True
+                d = st.mark_ending(e, "descriptor")
+                described = described or bool(d and d[0] > s)  # the name ends in one: "Al-Mayadeen TV"
+                if described:
+                    left = self._outlet_modifiers(st, left, unit_start)
+                if left > unit_start and low[left - 1] in ("the", "a") and left < s + 1:
+                    left -= 1
+                nxt = right
+                if nxt < unit_end and low[nxt] in lex["reject_next"]:
+                    break
+                if not described and nxt < unit_end and st.cap[nxt] and nxt not in st.times:
+                    break  # part of a longer name ("CNN Turk", "The National Guard")
+                if any(a.start < e and a.end > s and (a.start < s or a.end > e) for a in st.actors):
+                    break
+                entry = self.kb.outlets[oid]
+                context = described or (oid not in lex["need_context"] and (s, e) not in st.places)
+                if not context:
+                    context = self._reporting_position(st, left, right)
+                found.append(_Cand(left, right, "outlet", self._outlet_source(entry, st.chars(left, right)),
+                                   context=context))
+                break  # the longest outlet match at this start
+        known = {i for c in found for i in range(c.start, c.end)}
+        for i, w in enumerate(low):  # unlisted outlets named like outlets: "Tigris Wire", "Levant Dispatch"
+            if w not in lex["outlet_endings"] or not st.cap[i] or i in known or i in st.actor_tokens:
+                continue
+            unit_start = st.units[st.unit_of[i]][0]
+            start = i
+            while start > unit_start and (self._capitalised(st, start - 1, unit_start) or (
+                    st.cap[start - 1] and start - 1 == unit_start)) and start - 1 not in known:
+                start -= 1
+            if start < i and not any(j in st.actor_tokens for j in range(start, i)):
+                found.append(_Cand(start, i + 1, "outlet", Source(name=st.text_of(start, i + 1), kind="outlet",
+                                                                  span=st.chars(start, i + 1))))
+        return found
+
+    def _outlet_modifiers(self, st: _DocState, left: int, unit_start: int) -> int:
+        """Extend 'newspaper X' leftwards over 'the Qatari', "Iran's semi-official", 'the Beirut-based'."""
+        low = st.low
+        j = left
+        while j > unit_start and left - j < 8:
+            w = low[j - 1]
+            country = st.mark_ending(j, "country")
+            if country:
+                j = country[0]
+            elif w in self.lex["outlet_modifiers"] or w == "-" or w == "'s":
+                j -= 1
+            elif st.cap[j - 1] and j - 1 > unit_start:
+                j -= 1
+            elif w in ("the", "a", "an"):
+                return j - 1
+            else:
+                break
+        while j < left and low[j] in ("-", "'s"):
+            j += 1
+        return j
+
+    def _institutions(self, st: _DocState) -> list[_Cand]:
+        """'the Pentagon', 'the Kremlin', 'ISPR' speaking: an official source of that country."""
+        found = []
+        for s, marks in st.marks_start.items():
+            for e, kind, index in marks:
+                if kind == "inst":
+                    inst = self.lex["institutions"][index]
+                    left = s - 1 if s > 0 and st.low[s - 1] == "the" else s
+                    speaker = "official" if inst.get("country") else "other"  # the UN, NATO: no one state
+                    found.append(_Cand(left, e, "inst", Source(name=inst["name"], kind=speaker,
+                                                               affiliation=inst.get("country"),
+                                                               span=st.chars(left, e))))
+                    break
+        return found
+
+    def _reporting_position(self, st: _DocState, left: int, right: int) -> bool:
+        low = st.low
+        k = right
+        while k < len(low) and (k in st.times or low[k] in self.lex["fillers"]):
+            k += 1
+        if k < len(low) and (low[k] in self.verbs or low[k] == "'s"):
+            return True
+        before = low[max(0, left - 2):left]
+        return before[-1:] in (["told"], ["to"], ["quoted"], ["cited"], ["with"], ["by"]) or before == [
+            "according", "to"]
+
+    def _outlet_source(self, entry, chars: tuple[int, int]) -> Source:
+        affiliation = entry.country
+        if entry.affiliation:  # the owner: a state by its country code, any other actor by its name
+            actor = self.kb.actors.get(entry.affiliation)
+            if actor is None:
+                affiliation = entry.affiliation
+            else:
+                affiliation = actor.country if actor.kind == "state" and actor.country else actor.name
+        return Source(name=entry.name, kind="other" if entry.kind == "other" else "outlet",
+                      affiliation=affiliation, span=chars, kb_id=entry.id)
+
+    def _actor_source(self, actor: Actor, span: _ActorRef, day) -> Source:
+        """An actor speaking: armed groups and parties as 'group', states, their forces and persons as 'official'."""
+        kind = SPEAKER_KIND.get(actor.kind, "other")
+        entry = self.kb.actors.get(actor.kb_id) if actor.kb_id else None
+        affiliation = None
+        if entry is not None and actor.kind in ("state", "state_forces", "person"):
+            terms = [t for t in entry.offices if day is None or t.active_on(day)]
+            served = self.kb.actors.get(entry.forces_of) if entry.forces_of else None
+            affiliation = (terms[0].country if terms else None) or entry.country or (served and served.country)
+        return Source(name=actor.name, kind=kind, affiliation=affiliation, span=(span.start_char, span.end_char),
+                      kb_id=actor.kb_id)
+
+    def _offices(self, st: _DocState) -> list[_Cand]:
+        """'the Iraqi prime minister', "Iraq's defence minister", 'President X', 'the prime minister of Iraq'."""
+        low = st.low
+        found = []
+        for s, marks in st.marks_start.items():
+            for e, kind, office in marks:
+                if kind != "office":
+                    continue
+                unit_start, unit_end = st.units[st.unit_of[s]]
+                left, country, det = s, None, None
+                while left > unit_start and low[left - 1] in self.lex["office_modifiers"]:
+                    left -= 1
+                mark = st.mark_ending(left, "country")
+                if mark is None and left - 1 > unit_start and low[left - 1] == "'s":
+                    mark = st.mark_ending(left - 1, "country")
+                if mark is None:
+                    actor = st.actor_end.get(left) or (st.actor_end.get(left - 1) if low[left - 1:left] == ["'s"]
+                                                       else None)
+                    if actor is not None and actor.actor.kind == "state" and actor.actor.kb_id in self.kb.actors:
+                        mark = (actor.start, self.kb.actors[actor.actor.kb_id].country)
+                if mark is not None:
+                    left, country = mark
+                while left > unit_start and low[left - 1] in self.lex["office_modifiers"]:
+                    left -= 1
+                if left > unit_start and low[left - 1] in ("the", "a", "an"):
+                    left, det = left - 1, low[left - 1]
+                right = e
+                if country is None and e + 1 < unit_end and low[e] == "of":
+                    after = st.mark_starting(e + 1, "country") or (
+                        st.mark_starting(e + 2, "country") if low[e + 1] == "the" else None)
+                    if after:
+                        right, country = after
+                title = _title(st.text_of(s, e).lower())
+                person = st.actor_start.get(right)
+                name = None
+                if person is not None and person.actor.kind == "person":
+                    right, name = person.end, person.actor.name
+                elif right < unit_end and st.shapes[right].title and right not in st.times:
+                    run = self._name_run(st, right, unit_end)
+                    if run > right and not (run == right + 1 and low[right] in self.verbs):
+                        right, name = run, st.text_of(right, run)
+                if name is None and country is None and det != "the":
+                    break  # "a senior commander": a role, left to the role rules
+                if name is None and country:
+                    name = f"{title} of {self.country_name.get(country, country)}"
+                source = Source(name=name or title, kind="official", affiliation=country, span=st.chars(left, right))
+                found.append(_Cand(left, right, "office", source, head=title.lower(), office=office,
+                                   anaphoric=name is None and det == "the"))
+                break
+        return found
+
+    def _name_run(self, st: _DocState, start: int, unit_end: int) -> int:
+        """End of a run of capitalised words (a person's name) starting at `start`."""
+        low, cap = st.low, st.cap
+        k = start
+        while k < unit_end and k - start < 6:
+            if cap[k] and k not in st.times:
+                k += 1
+            elif low[k] in NAME_PARTICLES or (
+                    low[k] in ("-", "'") and k + 1 < unit_end and st.shapes[k + 1].title and k > start):
+                k += 1
+            else:
+                break
+        while k > start and not cap[k - 1]:
+            k -= 1
+        return k
+
+    # -------------------------------------------------------- role phrases: "a senior Pentagon official"
+
+    def _roles(self, st: _DocState) -> list[_Cand]:
+        heads, low = self.lex["heads"], st.low
+        found, i = [], 0
+        while i < len(low):
+            kind = heads.get(low[i])
+            compound = i + 1 < len(low) and low[i + 1] in heads and st.unit_of[i + 1] == st.unit_of[i]
+            cand = self._role(st, i, kind) if kind and not compound else None
+            if cand is not None:
+                found.append(cand)
+                i = cand.end
+            else:
+                i += 1
+        return found
+
+    def _role(self, st: _DocState, h: int, kind: str) -> Optional[_Cand]:
+        low, lex = st.low, self.lex
+        if h in st.actor_tokens and st.covering_actor(h).actor.kind not in GENERIC_KINDS:
+            return None  # "The Arakan Army" is a name, not a role
+        if st.cap[h] and h + 1 < len(low) and (st.cap[h + 1] or low[h + 1] == "'s") and \
+                h > st.units[st.unit_of[h]][0]:
+            return None  # "Monywa People's Defence Force": a word of a longer name
+        unit_start, unit_end = st.units[st.unit_of[h]]
+        affs: list[tuple[int, str]] = []  # (rank, affiliation): lower rank wins
+        det, mods, j = None, 0, h
+        while j > unit_start and h - j < 10:
+            w = low[j - 1]
+            actor = st.actor_end.get(j)
+            inst = st.mark_ending(j, "inst")
+            country = st.mark_ending(j, "country")
+            outlet = st.mark_ending(j, "outlet")
+            if actor is not None and actor.start >= unit_start:
+                affs.append(self._actor_affiliation(actor))
+                j = actor.start
+            elif inst is not None:
+                affs.append((1, lex["institutions"][inst[1]]["name"]))
+                j = inst[0]
+            elif outlet is not None:
+                affs.append((1, self.kb.outlets[outlet[1]].name))
+                j = outlet[0]
+            elif country is not None:
+                affs.append((2, country[1]))
+                j = country[0]
+            elif w in ("-", "'s"):
+                j -= 1
+                continue
+            elif w in lex["modifiers"] or w in lex["heads"] or w in lex["anaphora"]["same"]:
+                j -= 1
+            elif w in lex["determiners"]:
+                det, j = w, j - 1
+                break
+            elif self._capitalised(st, j - 1, unit_start):
+                affs.append((3, st.shapes[j - 1].text))
+                j -= 1
+            else:
+                break
+            mods += 1
+        left = j
+        while left < h and low[left] in ("-", "'s"):
+            left += 1
+        right, post_actor, name = h + 1, None, None
+        for _ in range(3):
+            end = _seq_at(low, right, lex["anonymity"], unit_end)
+            if end:
+                right = end
+                continue
+            end = _seq_at(low, right, lex["aff_preps"], unit_end)
+            obj = self._object(st, end, unit_end) if end else None
+            if obj is not None:
+                right, aff, actor = obj
+                if aff:
+                    affs.insert(0, (-1, aff))
+                post_actor = actor or post_actor
+                continue
+            end = _seq_at(low, right, lex["place_preps"], unit_end)
+            obj = self._place_object(st, end, unit_end) if end else None
+            if obj is not None:
+                right = obj
+                continue
+            break
+        if kind in ("official", "spokesperson", "journalist") and right == h + 1 and right < unit_end:
+            person = st.actor_start.get(right)  # "army spokesman Yahya Rasool"
+            if person is not None and person.actor.kind == "person":
+                right, name = person.end, person.actor.name
+            elif self._capitalised(st, right, unit_start):
+                run = self._name_run(st, right, unit_end)
+                if run > right:
+                    right, name = run, st.text_of(right, run)
+        bare = mods == 0 and right == h + 1
+        if bare and det is None and low[h] in lex["needs_modifier"]:
+            return None
+        chars = st.chars(left, right)
+        if kind == "group" and det in ("the", "that", "this") and not any(rank == 0 for rank, _ in affs):
+            antecedent = self._group_antecedent(st, left)
+            if antecedent is not None:
+                actor = antecedent.actor
+                return _Cand(left, right, "role", Source(name=actor.name, kind="group", span=chars,
+                                                         kb_id=actor.kb_id))
+        if bare and det in lex["anaphora"]["determiners"] and low[h] in lex["anaphora"]["heads"]:
+            return _Cand(left, right, "anaphor", Source(name=self._phrase_name(st, left, right, None), kind=kind,
+                                                        span=chars), head=low[h])
+        if (mods == 1 and right == h + 1 and det in lex["anaphora"]["determiners"]
+                and low[h - 1] in lex["anaphora"]["same"] and low[h] in lex["anaphora"]["heads"]):
+            return _Cand(left, right, "anaphor", Source(name=self._phrase_name(st, left, right, None), kind=kind,
+                                                        span=chars), head=low[h])
+        affiliation = min(affs)[1] if affs else None
+        source = Source(name=name or self._phrase_name(st, left, right, post_actor), kind=kind,
+                        affiliation=affiliation, span=chars)
+        return _Cand(left, right, "role", source, head=low[h])
+
+    def _capitalised(self, st: _DocState, i: int, unit_start: int) -> bool:
+        """A capitalised word that may be part of a name (not a sentence-initial 'But' or a weekday)."""
+        if not st.cap[i] or i in st.times:
+            return False
+        return st.low[i] not in self.lex["not_names"] and st.low[i] not in self.verbs
+
+    def _actor_affiliation(self, span: _ActorRef) -> tuple[int, str]:
+        actor = span.actor
+        entry = self.kb.actors.get(actor.kb_id) if actor.kb_id else None
+        if actor.kind == "state" and entry is not None and entry.country:
+            return 2, entry.country
+        return 0, actor.name
+
+    def _object(self, st: _DocState, k: int, unit_end: int):
+        """What follows 'close to' / 'for' / 'of': (end, affiliation, actor span) or None."""
+        found = self._object_head(st, k, unit_end)
+        if found is not None:
+            end, low = found[0], st.low
+            if end + 1 < unit_end and low[end] == "'s" and st.cap[end + 1]:  # "of Russia's Belgorod region"
+                end = self._name_run(st, end + 1, unit_end)
+                if end < unit_end and st.shapes[end].lower_alpha and low[end] not in self.verbs:
+                    end += 1
+                found = (end, *found[1:])
+        return found
+
+    def _object_head(self, st: _DocState, k: int, unit_end: int):
+        low = st.low
+        if k >= unit_end:
+            return None
+        starts = [k, k + 1] if low[k] == "the" and k + 1 < unit_end else [k]
+        for at in starts:
+            actor = st.actor_start.get(at)
+            if actor is not None:
+                value = self._actor_affiliation(actor)[1]
+                return actor.end, value, actor
+            outlet = st.mark_starting(at, "outlet")
+            if outlet is not None:
+                return outlet[0], self.kb.outlets[outlet[1]].name, None
+            inst = st.mark_starting(at, "inst")
+            if inst is not None:
+                return inst[0], self.lex["institutions"][inst[1]]["name"], None
+            country = st.mark_starting(at, "country")
+            if country is not None:
+                return country[0], country[1], None
+        if low[k] == "the" and k + 1 < unit_end and self.lex["heads"].get(low[k + 1]) == "group":
+            antecedent = self._group_antecedent(st, k)
+            if antecedent is not None:
+                return k + 2, antecedent.actor.name, antecedent
+        at = starts[-1]
+        if self._capitalised(st, at, -1) or (st.shapes[at].title and at == k + 1):
+            run = self._name_run(st, at, unit_end)
+            while run < unit_end and low[run] in ("in", "of") and run + 1 < unit_end and st.shapes[run + 1].title:
+                run = self._name_run(st, run + 1, unit_end)  # "Hezbollah Brigades in Iraq"
+            if run > at:
+                return run, st.text_of(at, run), None
+        if low[k] in ("the", "a", "an"):
+            end = k + 1
+            while end < unit_end and end - k <= 3 and st.shapes[end].lower_alpha and \
+                    low[end] not in self.verbs and low[end] not in ("that", "who", "and", "or"):
+                end += 1
+            if end > k + 1:
+                last = low[end - 1]
+                affiliation = st.text_of(k + 1, end) if last in self.lex["heads"] else None
+                return end, affiliation, None
+        return None
+
+    def _place_object(self, st: _DocState, k: int, unit_end: int) -> Optional[int]:
+        """End of 'in Gao', 'at the hospital', 'in the area' after a role noun."""
+        low = st.low
+        if k >= unit_end:
+            return None
+        for (s, e) in st.places:
+            if s == k or (s == k + 1 and low[k] == "the"):
+                return e
+        if self._capitalised(st, k, -1):
+            return self._name_run(st, k, unit_end)
+        end = k + 1 if low[k] in ("the", "a", "an") else k
+        while end < unit_end and end - k < 4 and st.shapes[end].lower_alpha and low[end] not in self.verbs \
+                and low[end] not in ("that", "who", "which", "and", "or"):
+            end += 1  # "at the main hospital", "in the area"
+        return end if end > k + 1 and low[k] in ("the", "a", "an") else None
+
+    def _group_antecedent(self, st: _DocState, before: int) -> Optional[_ActorRef]:
+        """'the group': the last armed group named before it."""
+        best = None
+        for span in st.actors:
+            if span.end <= before and span.actor.kind in ARMED_KINDS:
+                best = span
+        return best
+
+    def _phrase_name(self, st: _DocState, left: int, right: int, actor: Optional[_ActorRef]) -> str:
+        """The phrase as written, the linked actor under its canonical name, a leading article in lower case."""
+        name = st.text_of(left, right)
+        if actor is not None and left <= actor.start and actor.end <= right:
+            start = st.idx[left]
+            name = name[:actor.start_char - start] + actor.actor.name + name[actor.end_char - start:]
+        first = st.low[left]
+        if first in self.lex["determiners"] or first in self.lex["modifiers"] or first in self.lex["heads"]:
+            name = first + name[len(first):]  # "A Lebanese journalist" -> "a Lebanese journalist"
+        return name
+
+    # -------------------------------------------------------- reporting frames
+
+    def _frames_in_unit(self, st: _DocState, n: int, start: int, end: int) -> None:
+        low = st.low
+        i = start
+        while i < end:
+            if low[i] == "according" and i + 1 < end and low[i + 1] == "to":
+                i = self._according(st, n, start, end, i)
+            elif low[i] in self.verbs and low[i] != "according" and not self._covered(st, i):
+                i = self._verb(st, n, start, end, i)
+            else:
+                i += 1
+
+    def _covered(self, st: _DocState, i: int) -> bool:
+        return i in st.covered
+
+    def _according(self, st: _DocState, n: int, u_start: int, u_end: int, i: int) -> int:
+        """'According to X, ...' governs what follows; '..., according to X.' what precedes."""
+        low = st.low
+        cand = st.cand_start.get(i + 2) or self._name_cand(st, i + 2, u_end)
+        if cand is None:
+            return i + 2
+        chain = self._resolve(st, cand, n, "according to")
+        if chain is None:
+            return cand.end
+        after = cand.end
+        if cand.role == "role" and after + 1 < u_end and low[after] == ",":  # "according to a member, NAME."
+            name = self._name_cand(st, after + 1, u_end)
+            if name is not None and self._only_punct(st, name.end, u_end):
+                named = self._named_role(st, name, cand)
+                chain = [*chain[:-1], _with(named.source, {"verb": "according to"})]
+                st.mentions.pop((cand.start, cand.end), None)
+                self._mention(st, named, chain[-1])
+                after = name.end
+        lead = sum(1 for x in range(u_start, i) if st.shapes[x].alpha)
+        if self._only_punct(st, after, u_end):
+            scope = (st.idx[u_start], st.idx[i])
+        elif lead <= 2 and after < u_end:
+            first = after + 1 if low[after] == "," else after
+            scope = (st.idx[first] if first < u_end else st.idx[after], st.end_char(u_end - 1))
+        else:
+            scope = (st.idx[u_start], st.end_char(u_end - 1))
+        self._detect(st, chain, scope, n, cand)
+        return after
+
+    def _verb(self, st: _DocState, n: int, u_start: int, u_end: int, v: int) -> int:
+        low, lex = st.low, self.lex
+        label = self.verbs[low[v]]
+        if low[v] in lex["participles"] and v > u_start and low[v - 1] == ",":
+            return self._participle(st, n, u_end, v, label)  # "..., X said, adding that ..."
+        subject = self._subject(st, u_start, v)
+        if subject is None:
+            if v > u_start and (low[v - 1] == "," or st.shapes[v - 1].quote) and \
+                    low[v] not in lex["tell"] and low[v] not in lex["quote"]:  # '"...," said X.'
+                cand = st.cand_start.get(v + 1)
+                if cand is not None and self._only_punct(st, cand.end, u_end):
+                    chain = self._resolve(st, cand, n, label)
+                    if chain:
+                        self._detect(st, chain, (st.idx[u_start], st.idx[v]), n, cand)
+                    return cand.end
+            return v + 1
+        chain = self._resolve(st, subject, n, label)
+        if chain is None:
+            return v + 1
+        k = self._skip_time(st, v + 1, u_end)
+        outer: list[Source] = []
+        if low[v] in lex["tell"] or (low[v] in lex["to"] and k < u_end and low[k] == "to"):
+            at = k if low[v] in lex["tell"] else k + 1
+            told = st.cand_start.get(at)
+            audience = _seq_at(low, at, lex["audiences"], u_end)
+            if audience:
+                k = audience
+            elif told is not None and told.source is not None and told.source.kind in ("outlet", "journalist", "other"):
+                outer = self._resolve(st, told, n, "reported") or []
+                k = told.end
+        elif low[v] in lex["quote"]:
+            quoted = st.cand_start.get(k) or self._name_cand(st, k, u_end)
+            if quoted is not None and low[quoted.end:quoted.end + 2] == ["as", "saying"]:
+                chain = chain + (self._resolve(st, quoted, n, "said") or [])
+                k = quoted.end + 2
+        k = self._skip_time(st, k, u_end)
+        interview = _seq_at(low, k, lex["interview"], u_end)
+        if interview and interview in st.cand_start and not outer:
+            told = st.cand_start[interview]
+            outer = self._resolve(st, told, n, "reported") or []
+            k = self._skip_time(st, told.end, u_end)
+        if k < u_end and low[k] == "in" and k + 1 in st.cand_start:  # "said in a statement"
+            adjunct = st.cand_start[k + 1]
+            if adjunct.source is not None and adjunct.source.kind == "document":
+                self._mention(st, adjunct, adjunct.source)
+                k = self._skip_time(st, adjunct.end, u_end)
+        if k < u_end and low[k] in ("on", "in", "via", "through", "during", "at", "after", "from"):
+            for x in range(k + 1, min(u_end, k + 8)):  # "said on its Telegram channel that"
+                if low[x] in ("that", ":"):
+                    k = x
+                    break
+                if low[x] in self.verbs or low[x] == ",":
+                    break
+        chain = outer + chain
+        unit_end_char = st.end_char(u_end - 1)
+        if k < u_end and low[k] in ("that", ":"):
+            scope = (st.idx[k + 1] if k + 1 < u_end else unit_end_char, unit_end_char)
+        elif self._postposed(st, subject, k, u_start, u_end):
+            scope = (st.idx[u_start], st.idx[subject.start])
+        elif k < u_end and low[k] == "," and subject.start > u_start and low[subject.start - 1] == ",":
+            scope = (st.idx[u_start], unit_end_char)
+        else:
+            scope = (st.idx[k] if k < u_end else unit_end_char, unit_end_char)
+        self._detect(st, chain, scope, n, subject)
+        return max(k, v + 1)
+
+    def _participle(self, st: _DocState, n: int, u_end: int, v: int, label: str) -> int:
+        """', adding that ...' / ', saying ...': the speaker of the frame just before goes on."""
+        before = [d for d in st.detections if d.unit == n]
+        if not before:
+            return v + 1
+        chain = [*before[-1].chain[:-1], _with(before[-1].chain[-1], {"verb": label})]
+        k = v + 1
+        if k < u_end and st.low[k] == "that":
+            k += 1
+        if k < u_end:
+            st.detections.append(_Detection(chain, st.idx[k], st.end_char(u_end - 1), before[-1].anchor, n))
+        return k
+
+    def _postposed(self, st: _DocState, subject: _Cand, k: int, u_start: int, u_end: int) -> bool:
+        """'..., the ministry said (on Telegram) (, adding ...).': the frame governs what came before."""
+        low = st.low
+        if subject.start <= u_start:
+            return False
+        if self._only_punct(st, k, u_end):
+            return True
+        if not (low[subject.start - 1] == "," or st.shapes[subject.start - 1].quote):
+            return False
+        x = k
+        if x < u_end and low[x] in ADJUNCT_PREPS:  # "said on Telegram", "told Sahel Wire by phone"
+            while x < u_end and x - k < 9 and low[x] not in self.verbs and low[x] not in (",", "that"):
+                x += 1
+        return self._only_punct(st, x, u_end) or (
+            x + 1 < u_end and low[x] == "," and low[x + 1] in self.lex["trailing"])
+
+    def _subject(self, st: _DocState, u_start: int, v: int) -> Optional[_Cand]:
+        """The source right before a reporting verb: a phrase, 'he'/'it', an appositive 'X, a spokesman, said'."""
+        low = st.low
+        j = v
+        while j > u_start and (j - 1 in st.times or low[j - 1] in self.lex["fillers"]):
+            j -= 1
+        if j <= u_start:
+            return None
+        cand = st.cand_end.get(j)
+        if cand is not None:
+            return cand
+        w = low[j - 1]
+        pronouns = self.lex["anaphora"]["pronouns"]
+        if w in pronouns:
+            return _Cand(j - 1, j, "anaphor", Source(name=st.shapes[j - 1].text, kind="other", span=st.chars(j - 1, j)),
+                         head=pronouns[w])
+        if w == ",":
+            return self._appositive(st, u_start, j)
+        return self._across_pp(st, u_start, j) or self._name_cand_ending(st, u_start, j)
+
+    def _appositive(self, st: _DocState, u_start: int, j: int) -> Optional[_Cand]:
+        """'NAME, a spokesman for X, said', 'the governor, NAME, said', 'X, who ..., said': the speaker."""
+        low = st.low
+        k = j - 2
+        while k > u_start and low[k] != "," and j - 1 - k < 30:
+            k -= 1
+        if k <= u_start or low[k] != ",":
+            return None
+        first = st.cand_end.get(k) or self._across_pp(st, u_start, k) or self._name_cand_ending(st, u_start, k)
+        if first is None:
+            return None
+        outer = st.cand_end.get(first.start - 1) if first.start - 1 > u_start else None
+        if outer is not None and outer.role in ("role", "anaphor") and st.low[first.start - 1] in ADJUNCT_PREPS:
+            first = outer  # "An officer in the Baghdad Operations Command, who ..., told"
+        middle = st.cand_start.get(k + 1)
+        if middle is None or middle.end != j - 1:
+            middle = self._name_cand(st, k + 1, j - 1)
+            if middle is not None and middle.end != j - 1:
+                middle = None
+        if middle is not None:
+            if first.role == "name" and middle.role == "role":
+                return self._named_role(st, first, middle)
+            if first.role in ("role", "office") and middle.role == "name":
+                return self._named_role(st, middle, first)
+        return first
+
+    def _named_role(self, st: _DocState, name: _Cand, role: _Cand) -> _Cand:
+        """A name and the role beside it: the name, with the role's kind and affiliation."""
+        start, end = min(name.start, role.start), max(name.end, role.end)
+        source = _with(role.source, {
+            "name": name.source.name, "span": st.chars(start, end),
+            "affiliation": role.source.affiliation or name.source.affiliation})
+        return _Cand(start, end, "role", source)
+
+    def _across_pp(self, st: _DocState, u_start: int, j: int) -> Optional[_Cand]:
+        """'a medical source at one of the city's hospitals said': a source phrase, then a prepositional phrase."""
+        low = st.low
+        for p in range(j - 1, max(u_start, j - 11), -1):
+            if low[p] in self.verbs or low[p] in (",", "that", "who", "which") or st.punct[p]:
+                return None
+            cand = st.cand_end.get(p)
+            if cand is not None and cand.role != "outlet" and low[p] in ADJUNCT_PREPS | {"of", "near"}:
+                return cand
+        return None
+
+    def _name_cand(self, st: _DocState, k: int, u_end: int) -> Optional[_Cand]:
+        """A capitalised name not in any list, as a source of kind other ('according to Ahmed Ali')."""
+        if k >= u_end or not self._capitalised(st, k, -1) or self._covered(st, k):
+            return None
+        end = self._name_run(st, k, u_end)
+        return self._name_source(st, k, end) if end > k else None
+
+    def _name_cand_ending(self, st: _DocState, u_start: int, end: int) -> Optional[_Cand]:
+        """A capitalised name ending right before `end` ('Hayat Tahrir al-Sham', "Monywa People's Defence Force")."""
+        k = end
+        while k > u_start and end - k < 9 and st.covered.get(k - 1, _ROLE).role == "role" and (
+                self._capitalised(st, k - 1, u_start) or (st.low[k - 1] in NAME_LINKS and k - 1 > u_start)):
+            k -= 1
+        while k < end and not st.cap[k]:
+            k += 1
+        return self._name_source(st, k, end) if end > k else None
+
+    def _name_source(self, st: _DocState, start: int, end: int) -> Optional[_Cand]:
+        chars = st.chars(start, end)
+        place = st.places.get((start, end))
+        if place is not None and place.precision < 3:
+            return None  # a town does not speak; "Iran said" is the actors' business, a region is no speaker
+        if place is not None:  # a country or region named as a speaker: its government
+            loc = place
+            source = Source(name=loc.name, kind="official", affiliation=loc.country, span=chars)
+        else:
+            source = Source(name=st.text_of(start, end), kind="other", span=chars)
+        return _Cand(start, end, "name", source)
+
+    def _skip_time(self, st: _DocState, k: int, u_end: int) -> int:
+        while k < u_end and k in st.times:
+            k += 1
+        return k
+
+    def _only_punct(self, st: _DocState, k: int, u_end: int) -> bool:
+        return all(st.punct[x] or x in st.times for x in range(k, u_end))
+
+    def _resolve(self, st: _DocState, cand: _Cand, n: int, verb: str) -> Optional[list[Source]]:
+        """The chain a source phrase brings (outermost first), with `verb` on the phrase's own source."""
+        if cand.role == "anaphor":
+            found = self._antecedent(st, cand)
+            if found is None:
+                if cand.head in ("person", "thing", "plural"):
+                    return None
+                chain = [_with(cand.source, {"verb": verb})]
+            else:
+                prefix, target = found
+                chain = [*prefix, _with(target, {"verb": verb, "span": cand.source.span})]
+        else:
+            chain = [_with(cand.source, {"verb": verb})]
+        self._mention(st, cand, chain[-1])
+        return chain
+
+    def _antecedent(self, st: _DocState, cand: _Cand):
+        """The source an anaphor ('the same source', 'he') refers back to, and the chain around it."""
+        kinds = ANAPHOR_KINDS.get(cand.head)
+        if cand.head in OUTLET_HEADS:
+            kinds = {"outlet"}
+        para = st.para_of[cand.start]
+        reach = 0 if cand.head in ("person", "thing", "plural") else 1
+        for det in reversed(st.detections):
+            if para - st.para(det.anchor) > reach:
+                break
+            target = det.chain[-1]
+            if kinds is None or target.kind in kinds:
+                return self._enclosing(st, det) + det.chain[:-1], target
+        return None
+
+    def _detect(self, st: _DocState, chain: list[Source], scope: tuple[int, int], n: int, cand: _Cand) -> None:
+        first, last = st.token_at(scope[0]), st.token_at(scope[1] - 1) if scope[1] > 0 else -1
+        if st.idx[first] < scope[0]:
+            first += 1
+        while first <= last and st.low[first].isspace():
+            first += 1
+        while last >= first and (not st.low[last] or st.low[last].strip(TRIM) == ""):
+            last -= 1
+        if last < first:
+            return
+        start, end = st.idx[first], st.end_char(last)
+        quoted = st.low[first] in QUOTES or st.low[last] in QUOTES
+        unit_start = st.idx[st.units[n][0]]  # a chain brought by an anaphor keeps its earlier sources' spans
+        anchor = min((s.span[0] for s in chain if s.span and s.span[0] >= unit_start), default=unit_start)
+        st.detections.append(_Detection(chain, start, end, anchor, n, quoted))
+
+    def _mention(self, st: _DocState, cand: _Cand, source: Source) -> None:
+        """Record a source mention; the first use with a reporting verb gives it its verb."""
+        known = st.mentions.get((cand.start, cand.end))
+        if known is None or (known.verb is None and source.verb is not None):
+            st.mentions[(cand.start, cand.end)] = source
+
+    def _continue_quotes(self, st: _DocState) -> None:
+        """A quotation goes on in the next sentences of the paragraph that open with a quotation mark."""
+        busy = {d.unit for d in st.detections}
+        for det in st.detections:
+            if not det.quoted:
+                continue
+            u = det.unit
+            while u + 1 < len(st.units) and u + 1 not in busy:
+                s, e = st.units[u + 1]
+                if not st.shapes[s].quote or st.para_of[s] != st.para(det.anchor):
+                    break
+                det.end = max(det.end, st.end_char(e - 1))
+                u += 1
+
+    def _enclosing(self, st: _DocState, det: _Detection, seen: Optional[set] = None,
+                   group: Optional[list[_Detection]] = None) -> list[Source]:
+        """The sources of the frames around `det` (outermost first)."""
+        seen = (seen or set()) | {id(det)}
+        around = [d for d in (st.detections if group is None else group)
+                  if d.start <= det.anchor < d.end and id(d) not in seen]
+        if not around:
+            return []
+        inner = min(around, key=lambda d: d.end - d.start)
+        return self._enclosing(st, inner, seen, group) + inner.chain
+
+    def _frames(self, st: _DocState) -> list[Frame]:
+        frames = []
+        by_para: dict[int, list[_Detection]] = {}  # scopes stay inside their paragraph
+        for det in st.detections:
+            by_para.setdefault(st.para(det.anchor), []).append(det)
+        for group in by_para.values():
+            for det in group:
+                base = len(self._enclosing(st, det, group=group))
+                frames.extend(Frame(source=source, start=det.start, end=det.end, depth=base + k)
+                              for k, source in enumerate(det.chain))
+        frames.sort(key=lambda f: (f.start, f.depth))
+        return frames
+
+
+# ---------------------------------------------------------------- helpers
+
+def _with(source: Source, changes: dict) -> Source:
+    """A copy of `source` with some fields changed (no re-validation: the values come from valid Sources)."""
+    return Source.model_construct(**{**source.__dict__, **changes})
+
+
+def _case_ok(alias: tuple[str, ...], shapes: list[_Shape], case_free: set[str]) -> bool:
+    """A capital in the listed name must be a capital in the text ('The National' is not 'the national')."""
+    for word, shape in zip(alias, shapes):
+        text = shape.text
+        if word.lower() in case_free or not word[:1].isalpha():
+            continue
+        if len(word) > 1 and word.isupper():
+            if not text.isupper():
+                return False
+        elif word[0].isupper() and not text[:1].isupper():
+            return False
+    return True
+
+
+def _seq_at(low: list[str], k: int, seqs: dict[str, list[tuple[str, ...]]], limit: int) -> Optional[int]:
+    """End of the longest word sequence of `seqs` (indexed by first word) starting at word k, else None."""
+    best = None
+    for seq in seqs.get(low[k], ()) if k < limit else ():
+        end = k + len(seq)
+        if end <= limit and tuple(low[k:end]) == seq and (best is None or end > best):
+            best = end
+    return best
+
+
+# ---------------------------------------------------------------- public API
+
+def attribution_at(doc: Doc, char_offset: int) -> list[Source]:
+    """Who vouches for the text at `char_offset`: the sources of the frames around it, outermost first."""
+    frames = [f for f in (doc._.frames or []) if f.start <= char_offset < f.end]
+    frames.sort(key=lambda f: (f.depth, -(f.end - f.start)))
+    chain: list[Source] = []
+    for frame in frames:
+        if frame.source not in chain:
+            chain.append(frame.source)
+    return chain
+
+
+@Language.factory("conflictlens_attribution")
+def make_attribution(nlp: Language, name: str) -> Attribution:
+    return Attribution(nlp)

@@ -1,0 +1,281 @@
+"""Sources and reporting frames on sentences written for these tests, through the real pipeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import yaml
+
+from conflictlens.kb import get_kb
+from conflictlens.model import Document
+from conflictlens.nlp.attribution import LEXICON_PATH, attribution_at
+
+PUBLISHED = dt.date(2024, 3, 14)
+
+
+@pytest.fixture(scope="module")
+def nlp(extractor):
+    return extractor.nlp
+
+
+def run(nlp, text):
+    doc = nlp.make_doc(text)
+    doc._.published = PUBLISHED
+    return nlp(doc)
+
+
+def by_text(doc):
+    return {span.text: span._.source for span in doc.spans["sources"]}
+
+
+def chain(doc, phrase):
+    """The (name, verb) chain over the first character of `phrase`."""
+    return [(s.name, s.verb) for s in attribution_at(doc, doc.text.index(phrase))]
+
+
+def needs_actor(actor_id):
+    return pytest.mark.skipif(actor_id not in get_kb().actors, reason=f"knowledge base has no {actor_id} yet")
+
+
+# ---------------------------------------------------------------- outlets
+
+def test_outlet_with_descriptor_is_one_span(nlp):
+    doc = run(nlp, "According to the Qatari daily Al-Araby al-Jadid, the talks in Cairo collapsed on Monday.")
+    source = by_text(doc)["the Qatari daily Al-Araby al-Jadid"]
+    assert (source.name, source.kind, source.kb_id, source.affiliation) == (
+        "Al-Araby Al-Jadeed", "outlet", "al_araby_al_jadeed", "QA")
+    assert source.verb == "according to"
+    start = doc.text.index("the Qatari")
+    assert source.span == (start, start + len("the Qatari daily Al-Araby al-Jadid"))
+
+
+@pytest.mark.parametrize("spelling", ["Al-Mayadeen", "Al Mayadeen", "Al-Miyadin", "al-Mayadin"])
+def test_outlet_spelling_variants(nlp, spelling):
+    doc = run(nlp, f"{spelling} reported on Friday that two rockets struck an empty field near Metula.")
+    [source] = by_text(doc).values()
+    assert (source.name, source.kb_id, source.verb) == ("Al-Mayadeen", "al_mayadeen", "reported")
+
+
+@pytest.mark.parametrize("phrase", ["the Al-Mayadeen network", "the Lebanese channel Al Mayadeen",
+                                    "the Beirut-based Al-Mayadeen TV"])
+def test_outlet_descriptor_phrases(nlp, phrase):
+    doc = run(nlp, f"A militia commander told {phrase} that his men had pulled back from the border.")
+    assert by_text(doc)[phrase].kb_id == "al_mayadeen"
+
+
+def test_outlet_other_name_and_monitor(nlp):
+    doc = run(nlp, "The New Arab reported that mediators met in Doha. The Syrian Observatory for Human Rights, "
+                   "a Britain-based war monitor, said 14 fighters were killed near Deir ez-Zor.")
+    sources = by_text(doc)
+    assert sources["The New Arab"].name == "Al-Araby Al-Jadeed"
+    monitor = sources["The Syrian Observatory for Human Rights"]
+    assert (monitor.kind, monitor.kb_id, monitor.verb) == ("other", "sohr", "said")
+    assert chain(doc, "14 fighters") == [("Syrian Observatory for Human Rights", "said")]
+
+
+@pytest.mark.parametrize("text", [
+    "The National Guard was deployed to the capital on Sunday.",
+    "Protests spread across Fars province overnight.",
+    "The national army reported no losses.",
+    "At dawn, the convoy left the camp.",
+])
+def test_words_that_only_look_like_outlets(nlp, text):
+    doc = run(nlp, text)
+    assert not any(span._.source.kind == "outlet" for span in doc.spans["sources"])
+
+
+def test_ambiguous_outlet_name_counts_in_a_reporting_position(nlp):
+    doc = run(nlp, "Fars reported that the drills near Bushehr ended. The semi-official Mehr news agency said "
+                   "three sailors were hurt.")
+    sources = by_text(doc)
+    assert sources["Fars"].kb_id == "fars"
+    assert sources["The semi-official Mehr news agency"].kb_id == "mehr"
+
+
+# ---------------------------------------------------------------- people, roles, documents
+
+@pytest.mark.parametrize("sentence, phrase, kind, affiliation", [
+    ("A senior Pentagon official said the strike hit a command post.", "A senior Pentagon official",
+     "official", "Pentagon"),
+    ("A US defence official said two drones were shot down.", "A US defence official", "official", "US"),
+    ("Iraqi security sources said the launch site was near Jurf al-Sakhar.", "Iraqi security sources",
+     "anonymous", "IQ"),
+    ("A spokesman for the army said troops sealed off the district.", "A spokesman for the army",
+     "spokesperson", "army"),
+    ("A local journalist said the bridge was destroyed.", "A local journalist", "journalist", None),
+    ("An unnamed Lebanese journalist reported that a drone fell near Naqoura.", "An unnamed Lebanese journalist",
+     "journalist", "LB"),
+    ("Witnesses said the gunmen arrived on motorcycles.", "Witnesses", "other", None),
+    ("Medical sources said nine people were wounded.", "Medical sources", "anonymous", None),
+    ("The health ministry said the toll had risen to 31.", "The health ministry", "official", None),
+])
+def test_role_sources(nlp, sentence, phrase, kind, affiliation):
+    source = by_text(run(nlp, sentence))[phrase]
+    assert (source.kind, source.affiliation) == (kind, affiliation)
+    assert source.verb in ("said", "reported")
+
+
+def test_office_holder_as_source(nlp):
+    doc = run(nlp, "The Iraqi prime minister said talks with the factions had stalled. Later, "
+                   "\"We will not accept foreign bases,\" according to the prime minister.")
+    first = by_text(doc)["The Iraqi prime minister"]
+    assert (first.name, first.kind, first.affiliation) == ("Prime Minister of Iraq", "official", "IQ")
+    later = by_text(doc)["the prime minister"]  # the same office, named again without the country
+    assert (later.name, later.affiliation, later.verb) == ("Prime Minister of Iraq", "IQ", "according to")
+
+
+def test_statement_of_a_group_and_the_document(nlp):
+    doc = run(nlp, "The group said in a statement that its fighters had withdrawn from the ridge.")
+    sources = by_text(doc)
+    assert (sources["The group"].kind, sources["The group"].verb) == ("group", "said")
+    assert sources["a statement"].kind == "document"
+
+
+def test_actor_speaking_is_a_source(nlp):
+    doc = run(nlp, "The IDF said it struck a weapons depot in southern Lebanon.")
+    [source] = [s._.source for s in doc.spans["sources"]]
+    assert source.kind == "official" and source.kb_id == "military_il" and source.affiliation == "IL"
+    assert chain(doc, "it struck") == [(source.name, "said")]
+
+
+@needs_actor("hezbollah")
+def test_armed_group_speaking_is_a_group_source(nlp):
+    doc = run(nlp, "Hezbollah said its fighters targeted an Israeli position with guided missiles.")
+    [source] = [s._.source for s in doc.spans["sources"]]
+    assert (source.kind, source.kb_id) == ("group", "hezbollah")
+
+
+@needs_actor("kataib_hezbollah")
+def test_sources_close_to_an_actor_are_linked(nlp):
+    doc = run(nlp, "Sources close to Kataib Hezbollah said the truce would not last.")
+    source = by_text(doc)["Sources close to Kataib Hezbollah"]
+    assert (source.kind, source.affiliation) == ("anonymous", "Kata'ib Hezbollah")
+    assert source.name == "sources close to Kata'ib Hezbollah"
+
+
+@needs_actor("kataib_hezbollah")
+def test_sources_close_to_the_group_follow_the_last_group_named(nlp):
+    doc = run(nlp, "Kataib Hezbollah fired rockets at the base. Sources close to the group said more would follow.")
+    assert by_text(doc)["Sources close to the group"].affiliation == "Kata'ib Hezbollah"
+
+
+def test_plain_mentions_of_roles_are_not_sources(nlp):
+    doc = run(nlp, "Residents fled the village after officials ordered an evacuation.")
+    assert list(doc.spans["sources"]) == []
+    assert doc._.frames == []
+
+
+# ---------------------------------------------------------------- frames and scope
+
+def test_nested_frames_outermost_first(nlp):
+    doc = run(nlp, "According to the Qatari newspaper Al-Araby Al-Jadeed, sources close to the militias said "
+                   "the attacks would resume next week.")
+    assert chain(doc, "the attacks") == [("Al-Araby Al-Jadeed", "according to"),
+                                         ("sources close to the militias", "said")]
+    depths = {f.source.name: f.depth for f in doc._.frames}
+    assert depths == {"Al-Araby Al-Jadeed": 0, "sources close to the militias": 1}
+
+
+def test_confirmed_to_puts_the_outlet_outside(nlp):
+    doc = run(nlp, "A senior Pentagon official confirmed to the Al-Miyadin network on Wednesday that "
+                   "\"there were 58 attacks on our bases since October 17.\"")
+    assert chain(doc, "there were") == [("Al-Mayadeen", "reported"), ("a senior Pentagon official", "confirmed")]
+
+
+def test_told_and_quoted_as_saying(nlp):
+    doc = run(nlp, "Residents told AFP that the shelling lasted all night. IRNA quoted a senior commander as "
+                   "saying the missiles hit their targets.")
+    assert chain(doc, "the shelling") == [("Agence France-Presse", "reported"), ("residents", "told")]
+    assert chain(doc, "the missiles") == [("IRNA", "quoted"), ("a senior commander", "said")]
+
+
+def test_postposed_frames_govern_what_precedes(nlp):
+    doc = run(nlp, "Five soldiers were killed in the ambush, the ministry said. The convoy was hit by a roadside "
+                   "bomb, according to witnesses. The road reopened in the evening.")
+    assert chain(doc, "Five soldiers") == [("the ministry", "said")]
+    assert chain(doc, "The convoy") == [("witnesses", "according to")]
+    assert chain(doc, "The road reopened") == []
+
+
+def test_frame_scope_is_the_sentence(nlp):
+    doc = run(nlp, "Shafaq News reported that a drone struck a truck near Al-Qaim. A second blast hit a "
+                   "checkpoint in Rutba.")
+    assert chain(doc, "a drone struck") == [("Shafaq News", "reported")]
+    assert chain(doc, "A second blast") == []
+    assert chain(doc, "Shafaq News") == []  # the source itself stands outside what it vouches for
+
+
+def test_anaphora_carries_the_chain(nlp):
+    doc = run(nlp, "One source told Al-Araby Al-Jadeed that the talks had stalled. According to the same source, "
+                   "the militias demanded a timetable for the withdrawal.")
+    assert chain(doc, "the militias demanded") == [("Al-Araby Al-Jadeed", "reported"), ("one source", "according to")]
+
+
+def test_quotation_goes_on_in_the_next_sentence(nlp):
+    doc = run(nlp, "\"Our forces are ready,\" the defence minister said. \"We will answer any attack.\"\n"
+                   "The border stayed quiet on Friday.")
+    assert [s.verb for s in attribution_at(doc, doc.text.index("We will"))] == ["said"]
+    assert chain(doc, "The border") == []
+
+
+def test_extractor_mentions_include_sources(extractor):
+    text = "Rudaw reported on Tuesday that a drone hit an oil field near Erbil."
+    extraction = extractor.extract(Document(id="t1", text=text, published=PUBLISHED))
+    sources = [m for m in extraction.mentions if m.kind == "source"]
+    assert [(m.text, m.kb_id) for m in sources] == [("Rudaw", "rudaw")]
+
+
+# ---------------------------------------------------------------- data files
+
+def test_outlets_data():
+    kb = get_kb()
+    assert len(kb.outlets) >= 200
+    owner: dict[str, str] = {}
+    for outlet in kb.outlets.values():
+        assert outlet.source
+        for name in outlet.names():
+            assert owner.setdefault(name.lower(), outlet.id) == outlet.id, f"{name!r} names two outlets"
+    for wanted in ("reuters", "al_mayadeen", "al_araby_al_jadeed", "al_manar", "sana", "irna", "wafa",
+                   "kyiv_independent", "radio_dabanga", "mizzima", "sohr"):
+        assert wanted in kb.outlets
+
+
+def test_outlet_affiliations_point_to_actors():
+    kb = get_kb()
+    missing = {o.id: o.affiliation for o in kb.outlets.values() if o.affiliation and o.affiliation not in kb.actors}
+    assert not {k: v for k, v in missing.items() if v.startswith("state_") or v.startswith("military_")}
+    if not any(a.kind in ("militia", "terrorist", "rebel") for a in kb.actors.values()):
+        pytest.skip("armed groups not in the knowledge base yet")
+    assert not missing
+
+
+def test_lexicon_has_a_source_note():
+    data = yaml.safe_load(LEXICON_PATH.read_text(encoding="utf-8"))
+    assert len(data["source"]) > 20
+    assert data["verbs"]["according"] == "according to"
+
+
+# ---------------------------------------------------------------- wire-copy patterns
+
+def test_name_beside_its_role(nlp):
+    doc = run(nlp, "Across the border, the governor of Russia's Kursk region, Ivan Petrov, said a drone hit a "
+                   "substation. Seven posts were abandoned, according to a district council member, Omar Salih.")
+    governor = by_text(doc)["the governor of Russia's Kursk region, Ivan Petrov"]
+    assert (governor.name, governor.kind, governor.affiliation) == ("Ivan Petrov", "official", "RU")
+    assert chain(doc, "Seven posts") == [("Omar Salih", "according to")]
+
+
+def test_postposed_frame_with_a_trailing_phrase(nlp):
+    doc = run(nlp, "A shell struck the market, a doctor at the main hospital said on Telegram. Two boats sank, "
+                   "the coastguard said, adding that a search had begun.")
+    assert chain(doc, "A shell") == [("a doctor at the main hospital", "said")]
+    assert chain(doc, "Two boats") == [("the coastguard", "said")]
+    assert chain(doc, "a search had begun") == [("the coastguard", "added")]
+
+
+def test_unlisted_outlet_and_institution(nlp):
+    doc = run(nlp, "A commander told Tigris Wire that the road was cut. The Kremlin said the talks were over.")
+    assert chain(doc, "the road") == [("Tigris Wire", "reported"), ("a commander", "told")]
+    kremlin = by_text(doc)["The Kremlin"]
+    assert (kremlin.kind, kremlin.affiliation) == ("official", "RU")
