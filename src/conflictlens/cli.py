@@ -172,6 +172,15 @@ def extract(
         raise typer.Exit(1)
 
 
+# ---- store commands (issue 4): ingest, merge, events, export, stats ----
+
+# ---- evaluation (issue 3): eval ----
+
+# ---- batch runs (issue 6): batch ----
+
+# ---- web app (issue 5): serve ----
+
+
 @app.command()
 def demo() -> None:
     """Extract the bundled sample articles and show what was found."""

@@ -39,4 +39,6 @@ def mentions_from_doc(doc: Doc) -> list[Mention]:
 
 
 def extraction_from_doc(doc: Doc, document: Document) -> Extraction:
-    return Extraction(document=document.info(), mentions=mentions_from_doc(doc))
+    return Extraction(document=document.info(), events=doc._.events or [], tallies=doc._.tallies or [],
+                      statements=doc._.statements or [], relations=doc._.relations or [],
+                      flags=doc._.flags or [], mentions=mentions_from_doc(doc))

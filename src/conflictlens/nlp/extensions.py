@@ -9,6 +9,11 @@ Span attribute holding the contract object for that span:
     doc.spans["sources"]  span._.source  -> model.Source
     doc._.published       datetime.date | None, set before the pipeline runs
     doc._.frames          list[Frame]: attribution frames (who says so, over which characters)
+    doc._.events          list[model.Event]      (events component)
+    doc._.tallies         list[model.Tally]      (tallies component)
+    doc._.statements      list[model.Statement]  (statements component)
+    doc._.relations       list[model.Relation]   (relations component)
+    doc._.flags           list[model.Flag]       (checks component)
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from spacy.tokens import Doc, Span
 from ..model import Source
 
 SPAN_ATTRS = ("actor", "location", "when", "source")
+DOC_ATTRS = ("published", "frames", "events", "tallies", "statements", "relations", "flags")
 
 
 @dataclass
@@ -37,10 +43,9 @@ def register() -> None:
     for name in SPAN_ATTRS:
         if not Span.has_extension(name):
             Span.set_extension(name, default=None)
-    if not Doc.has_extension("published"):
-        Doc.set_extension("published", default=None)
-    if not Doc.has_extension("frames"):
-        Doc.set_extension("frames", default=None)
+    for name in DOC_ATTRS:
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=None)
 
 
 register()
