@@ -90,7 +90,8 @@ def build() -> dict:
         if not row.get("demonyms"):
             raise SystemExit(f"{DEMONYMS.name}: {code} has no demonym")
         name = row.get("name") or getattr(country, "common_name", None) or country.name
-        names = [*pycountry_names(country), *(row.get("aliases") or [])]
+        shunned = set(row.get("not_aliases") or [])
+        names = [n for n in [*pycountry_names(country), *(row.get("aliases") or [])] if n not in shunned]
         names += [ascii_fold(n) for n in names if ascii_fold(n) != n]
         state_id = f"state_{code.lower()}"
         actors.append({"id": state_id, "name": name, "kind": "state", "country": code,

@@ -96,6 +96,18 @@ def test_every_iso_country_is_a_state_with_demonym_and_forces(kb):
     assert kb.actors["military_us"].name == "Military Forces of the United States"
 
 
+def test_no_state_name_or_alias_names_two_states(kb):
+    """A bare "Congo" must link one state: names shared by two states are left out of one of them."""
+    owners: dict[str, set[str]] = {}
+    for actor in kb.actors.values():
+        if actor.kind == "state":
+            for name in (actor.name, *actor.aliases):
+                owners.setdefault(name.casefold(), set()).add(actor.id)
+    shared = {name: ids for name, ids in owners.items() if len(ids) > 1}
+    assert not shared
+    assert "Congo" in kb.actors["state_cd"].aliases and "Congo" not in kb.actors["state_cg"].aliases
+
+
 def test_well_known_force_names_and_coalition(kb):
     def owner(alias: str) -> set[str]:
         return {a.id for a in kb.actors.values() if alias in a.aliases}
