@@ -17,12 +17,12 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..model import Document, Extraction
-from . import actors, attribution, checks, events, places, relations, statements, tallies, times  # noqa: F401  (registers the components)
+from . import actors, attribution, checks, events, forces, places, relations, statements, tallies, times  # noqa: F401  (registers the components)
 from .assemble import extraction_from_doc
 
 log = logging.getLogger(__name__)
 
-COMPONENTS = ("conflictlens_actors", "conflictlens_places", "conflictlens_times", "conflictlens_attribution",
+COMPONENTS = ("conflictlens_actors", "conflictlens_places", "conflictlens_forces", "conflictlens_times", "conflictlens_attribution",
               "conflictlens_events", "conflictlens_tallies", "conflictlens_statements", "conflictlens_relations",
               "conflictlens_checks")
 TRAINED_MODELS = ("en_core_web_sm", "en_core_web_md", "en_core_web_lg")
