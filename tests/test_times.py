@@ -156,6 +156,10 @@ def test_periods_against_a_thursday(sentence, words, earliest, latest, precision
     (D(2024, 3, 1), "Fighting flared in late February.", D(2024, 2, 21), D(2024, 2, 29)),
     (D(2025, 3, 1), "Fighting flared in late February.", D(2025, 2, 21), D(2025, 2, 28)),
     (D(2023, 10, 10), "The coalition was formed last October.", D(2022, 10, 1), D(2022, 10, 31)),
+    (D(2024, 3, 10), "The town fell in May last year.", D(2023, 5, 1), D(2023, 5, 31)),
+    (D(2024, 3, 10), "The town fell in December last year.", D(2023, 12, 1), D(2023, 12, 31)),
+    (D(2024, 3, 10), "Elections are due in April of next year.", D(2025, 4, 1), D(2025, 4, 30)),
+    (D(2024, 3, 10), "Talks resume in June this year.", D(2024, 6, 1), D(2024, 6, 30)),
 ])
 def test_periods_across_year_boundaries_and_leap_years(published, sentence, earliest, latest):
     when = only(sentence, published)

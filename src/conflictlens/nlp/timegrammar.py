@@ -271,6 +271,8 @@ def family_specs(lex: Lexicon) -> dict[str, list[str]]:
         "DATE_DM": [f"{w}{d}" for d in days for w in ("", "WEEKDAY ,? ")],
         "MONTH_YEAR": ["MON ,? of? YEAR"],
         "MONTH_REL": ["REL MONTH"],
+        # "in May last year", "April of next year": a month of a year counted from publication
+        "MONTH_REL_YEAR": ["MONTH ,? REL year", "MONTH of REL year"],
         # "in May", "since March", "October" (May and March only after a preposition)
         "MONTH_BARE": ["PREP MONTH", "PLAIN_MONTH"],
         "MONTH_PART": ["PARTW -? MONTH", "PARTW -? MON YEAR", "the PARTN of MONTH", "the PARTN of MON YEAR"],

@@ -261,6 +261,8 @@ def resolve(family: str, words: Words, published: Optional[dt.date], text: str =
             year = {-1: published.year - (words.month >= published.month), 0: published.year,
                     1: published.year + (words.month <= published.month)}[words.rel]
             return Window(*months_window(year, words.month, words.month), "month")
+        if family == "MONTH_REL_YEAR":
+            return Window(*months_window(published.year + words.rel, words.month, words.month), "month")
         if family == "PERIOD_REL":
             return Window(*period_window(published, words.unit, words.rel), words.unit)
         if family == "PERIOD_PART":
