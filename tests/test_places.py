@@ -127,6 +127,15 @@ def test_a_place_inside_an_actor_name_is_skipped(extractor):
     assert ("Iraq", text.index("Iraq")) in [(s.text, s.start_char) for s in get_tagger()(doc)]
 
 
+def test_a_state_name_inside_a_longer_toponym_is_no_actor(extractor):
+    text = "PORT SUDAN, Sudan (Nile Wire) - Shelling hit a market in Port Sudan on Monday."
+    extraction = extractor.extract(Document(id="t", text=text))
+    actors = [(m.text, m.span[0]) for m in extraction.mentions if m.kind == "actor"]
+    assert ("SUDAN", text.index("SUDAN")) not in actors
+    linked = {(m.text, m.location.country) for m in extraction.mentions if m.kind == "place"}
+    assert ("PORT SUDAN", "SD") in linked and ("Port Sudan", "SD") in linked
+
+
 def test_curated_sites(extractor):
     found = places(extractor, "Rockets hit the Pik airfield south of Moshav Eliad, and drones targeted Ain al-Asad "
                               "and the al-Tanf garrison, the group said.")

@@ -444,7 +444,16 @@ def get_tagger() -> PlaceTagger:
     return PlaceTagger(get_lexicon(), get_gazetteer(), demonyms, kb)
 
 
+def _inside_longer(span: Span, places: list[Span]) -> bool:
+    return any(p.start <= span.start and span.end <= p.end and len(span) < len(p) for p in places)
+
+
 @Language.component("conflictlens_places")
 def places(doc: Doc) -> Doc:
-    doc.spans["places"] = get_tagger()(doc)
+    found = get_tagger()(doc)
+    doc.spans["places"] = found
+    actors = doc.spans.get("actors")
+    if actors is not None and found:
+        # the longer name wins: "Sudan" in "Port Sudan" is no mention of the state
+        doc.spans["actors"] = [a for a in actors if not _inside_longer(a, found)]
     return doc
