@@ -88,6 +88,15 @@ def test_directory_and_out_file(tmp_path):
     assert len(written) == 2 + 3 + 1 + 2 + 2 + 2 + 1 + 1   # json, jsonl, broken, atom, rss, mixed, page, txt
 
 
+def test_table_format_goes_to_the_out_file(tmp_path):
+    out = tmp_path / "table.txt"
+    result = run(str(INPUTS / "article.txt"), "--format", "table", "--out", str(out), "--published", "2023-12-28")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    table = out.read_text(encoding="utf-8")
+    assert "mentions" in table and "2023-12-28" in table
+
+
 def test_a_document_the_pipeline_cannot_take_is_reported_and_the_next_goes_on(tmp_path):
     # spaCy refuses texts over nlp.max_length (1,000,000 characters) with an exception
     long = tmp_path / "long.txt"

@@ -142,10 +142,11 @@ def extract(
         sink = open(out_file, "w", encoding="utf-8") if out_file else sys.stdout
     except OSError as exc:
         fail(f"--out: cannot write {out_file}: {exc.strerror or exc}")
+    table_console = Console(file=sink, width=120) if out_file else out
     try:
         for extraction in extractor.extract_isolated(documents(), extraction_failed):
             if format == "table":
-                print_extraction_table(out, extraction)
+                print_extraction_table(table_console, extraction)
             else:
                 sink.write(extraction.model_dump_json() + "\n")
             tick(failed=False)
