@@ -351,7 +351,6 @@ FLAGGED = [p for p in ARTICLE_FILES
            if (try_load(p) or {}).get("flags") or any(a.get("kind") == "flag" for a in (try_load(p) or {}).get("absent") or [])]
 
 
-@pytest.mark.xfail(reason="office-holder checks landing", strict=False)
 @pytest.mark.parametrize("path", FLAGGED, ids=[p.stem for p in FLAGGED])
 def test_pipeline_flags_wrong_office_holders(extractor, path):
     """A wrong person named in an office is flagged at those words; a former holder named as such is not."""

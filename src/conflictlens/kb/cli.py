@@ -195,3 +195,65 @@ def validate(directory: Optional[Path] = typer.Argument(None, help="KB folder (d
     out.print(f"{directory}: valid: {len(kb)} entries: {len(kb.actors)} actors ({by_kind}), "
               f"{len(kb.outlets)} outlets, {len(kb.places)} places, {len(kb.offices)} offices",
               highlight=False, soft_wrap=True)
+
+
+# ---- kb learn (issue 3): proposals from articles, for review ----
+@app.command()
+def learn(
+    files: list[Path] = typer.Argument(..., help="Articles (any format `extract` reads), directories of them, or -."),
+    published: Optional[str] = typer.Option(None, help="Publication date YYYY-MM-DD (overrides the documents' own)."),
+    out_file: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the proposals (YAML) here, else stdout."),
+) -> None:
+    """Propose new aliases, members and relations found in articles, as YAML for review (never merged)."""
+    from rich.markup import escape
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from ..errors import InputError
+    from ..ingest import read_records
+    from .learn import learn as learn_from, proposals_yaml
+
+    day = None
+    if published is not None:
+        try:
+            day = dt.date.fromisoformat(published)
+        except ValueError:
+            _fail(f"--published: {published!r} is not a date in the form YYYY-MM-DD", 2)
+    if out_file is not None and out_file.parent and not out_file.parent.is_dir():
+        _fail(f"--out: folder {out_file.parent} does not exist", 2)
+    kb = _kb(None)
+    failed: list[str] = []
+    sources: list[str] = []
+
+    def documents():
+        for path in files:
+            for item in read_records(path):
+                if isinstance(item, InputError):
+                    err.print(f"[bold red]error:[/] {escape(item.source)}: {escape(item.reason)}", highlight=False,
+                              soft_wrap=True)
+                    failed.append(item.source)
+                    continue
+                sources.append(item.origin or item.id)
+                yield item.model_copy(update={"published": day}) if day is not None else item
+
+    from ..nlp.build import get_nlp
+
+    try:
+        nlp = get_nlp()
+    except Exception as exc:  # a broken install or KB: one line, not a traceback
+        _fail(f"cannot build the pipeline ({type(exc).__name__}: {' '.join(str(exc).split())[:160]})", 1)
+    with Progress(SpinnerColumn(), TextColumn("learning"), BarColumn(), TextColumn("{task.completed} documents"),
+                  TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal) as progress:
+        task = progress.add_task("learn", total=None)
+        proposals = learn_from(documents(), kb, nlp, on_document=lambda _d: progress.advance(task))
+    text = proposals_yaml(proposals, sources)
+    if out_file is None:
+        out.out(text, end="", highlight=False)
+    else:
+        try:
+            out_file.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            _fail(f"--out: cannot write {out_file}: {exc.strerror or exc}", 2)
+        err.print(f"{len(proposals)} proposal(s) from {len(sources)} document(s) written to {out_file} (not merged)",
+                  highlight=False, soft_wrap=True)
+    if failed:
+        raise typer.Exit(1)

@@ -1,17 +1,242 @@
-"""Statements: threats, demands, negotiations, denials, with speaker and attribution.
+"""Statements: threats, demands, negotiations, denials, claims and other positions, with speaker
+and attribution.
 
-(Placeholder component: fills doc._.statements with nothing until the component lands.)
+A cue phrase of lexicon/statements.yaml opens a statement ("vowed to retaliate", "demanded the
+withdrawal", "talks reached a standstill", "denied any involvement", "its fighters had ...", "is
+moving toward ..."); so does a conditional "<subject> would <verb> ... if ..." (a threat). The
+statement keeps
+  * text: the words from the cue to the end of its clause (before a trailing ", X said");
+  * speaker: the actor just before the cue ("Kigali denies", "the group would", an anaphor such
+    as "the group" read as the nearest group named before), else the innermost source of the
+    reporting frame around it, else the nearest actor before it in the sentence;
+  * date: the sentence's time expression, else bounded by the publication day;
+  * attribution: the reporting chain around the cue (nlp/attribution.py), outermost first;
+  * evidence: the sentence.
+A sentence gives at most one statement of each kind.
 """
 
 from __future__ import annotations
 
-from spacy.language import Language
-from spacy.tokens import Doc
+import logging
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Optional, Union
 
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ..model import Actor, Source, Span as TextSpan, Statement
 from . import extensions  # noqa: F401
+from .attribution import attribution_at
+from .rulekit import lexicon, phrases, published_when, spans_in, with_text
+
+log = logging.getLogger(__name__)
+
+SUBJECT_REACH = 1     # words between a subject and its cue (after auxiliaries are skipped)
+FALLBACK_REACH = 8    # how far back the nearest actor may stand when nothing closer speaks
+CONDITION_REACH = 14  # words from "would" to its "if"
+SPEAKER_KINDS = frozenset({"state", "state_forces", "militia", "umbrella", "rebel", "terrorist", "political",
+                           "civilians", "company", "person", "unidentified", "other"})
+CLAUSE_ENDS = frozenset({";", "–", "—"})
+
+
+@dataclass
+class Cues:
+    kinds: list[tuple[tuple[str, ...], str]]  # (cue, kind), longest first
+    present: list
+    modals: frozenset
+    links: frozenset
+    need_speaker: frozenset
+    auxiliaries: frozenset
+    tail: frozenset
+    heads: frozenset
+    final_denials: frozenset
+    dropped: frozenset
+
+
+@lru_cache(maxsize=1)
+def get_cues() -> Cues:
+    lex = lexicon("statements.yaml")
+    pairs = [(cue, kind) for kind, items in (lex.get("kinds") or {}).items() for cue in phrases(items)]
+    pairs.sort(key=lambda pair: len(pair[0]), reverse=True)
+    words = lambda key: frozenset(str(w).lower() for w in lex.get(key) or [])  # noqa: E731
+    return Cues(pairs, phrases(lex.get("present")), words("conditional_modals"), words("conditional_links"),
+                words("need_speaker"), words("auxiliaries"), words("reporting_tail"), words("group_heads"),
+                words("clause_final_denials"), words("dropped_auxiliaries"))
+
+
+def _generic(actor: Actor) -> bool:
+    """Unnamed people of no country ("civilians", "protesters", "gunmen"): a speaker only when they are
+    the subject of the cue, never by being the nearest name."""
+    from ..kb import get_kb
+
+    entry = get_kb().actors.get(actor.kb_id) if actor.kb_id else None
+    return entry is not None and entry.country is None and entry.kind in ("civilians", "unidentified", "other")
+
+
+def _cue_at(words: list[str], i: int, cues: Cues) -> Optional[tuple[tuple[str, ...], str]]:
+    for cue, kind in cues.kinds:
+        if tuple(words[i:i + len(cue)]) == cue:
+            return cue, kind
+    return None
+
+
+class StatementFinder:
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        self.words = [t.lower_ for t in doc]
+        self.cues = get_cues()
+
+    def run(self) -> list[Statement]:
+        statements = []
+        for sent in self.doc.sents:
+            kinds_seen: set[str] = set()
+            actors = [s for s in spans_in(self.doc, "actors", sent.start, sent.end) if s._.actor is not None]
+            for i in range(sent.start, sent.end):
+                found = _cue_at(self.words, i, self.cues)
+                if found is not None:
+                    cue, kind = found
+                    start = i
+                elif self.words[i] in self.cues.final_denials and self._ends_clause(sent, i + 1):
+                    cue, kind = (self.words[i],), "denial"
+                    start = self._clause_start(sent, i)
+                elif self.words[i] in self.cues.modals and self._conditional(sent, i):
+                    cue, kind = (self.words[i],), "threat"
+                    start = self._subject_start(sent, i, actors)
+                else:
+                    continue
+                if kind in kinds_seen:
+                    continue
+                statement = self._statement(sent, actors, kind, start, i, i + len(cue))
+                if statement is not None:
+                    kinds_seen.add(kind)
+                    statements.append(statement)
+        return statements
+
+    def _ends_clause(self, sent: Span, k: int) -> bool:
+        return k >= sent.end or (self.doc[k].is_punct and not self.doc[k].is_quote)
+
+    def _clause_start(self, sent: Span, i: int) -> int:
+        """First word after the comma before i ('..., a charge the SDF denies' -> 'a charge ...')."""
+        k = i
+        while k > sent.start and self.words[k - 1] not in (",", ";", "(", "–", "—"):
+            k -= 1
+        return k
+
+    def _conditional(self, sent: Span, i: int) -> bool:
+        """'would <verb> ... if ...' within one clause."""
+        for k in range(i + 1, min(sent.end, i + CONDITION_REACH)):
+            if self.words[k] in self.cues.links:
+                return k > i + 1
+            if self.words[k] in CLAUSE_ENDS or self.words[k] == ".":
+                return False
+        return False
+
+    def _subject_start(self, sent: Span, i: int, actors: list[Span]) -> int:
+        j = i
+        while j > sent.start and self.words[j - 1] in self.cues.auxiliaries:
+            j -= 1
+        span = next((s for s in actors if s.end == j), None)
+        if span is not None:
+            return span.start
+        if j - 1 > sent.start and self.words[j - 1] in self.cues.heads and self.words[j - 2] == "the":
+            return j - 2
+        if j - 1 >= sent.start and self.words[j - 1] in ("it", "they", "he", "she"):
+            return j - 1
+        return i
+
+    # --- speaker ---------------------------------------------------------------------------------
+    def _subject(self, sent: Span, cue_start: int, actors: list[Span]) -> Optional[Actor]:
+        """The actor that says it: named right before the cue, or referred to as 'the group'."""
+        j = cue_start
+        while j > sent.start and self.words[j - 1] in self.cues.auxiliaries:
+            j -= 1
+        if "been" in self.words[j:cue_start]:
+            return None  # a passive: its subject is what was done to, not who says it
+        near = [s for s in actors if s.end <= j and j - s.end <= SUBJECT_REACH and s._.actor.kind in SPEAKER_KINDS
+                and not any(self.doc[k].text in (",", ".", ";") for k in range(s.end, j))]
+        if near:
+            return with_text(near[-1]._.actor, near[-1])
+        head = j - 1
+        if head > sent.start and self.words[head] in self.cues.heads and "the" in self.words[max(sent.start, head - 2):head]:
+            return self._antecedent(sent, head, self.words[head])
+        return None
+
+    def _antecedent(self, sent: Span, head: int, noun: str) -> Optional[Actor]:
+        """'the terror group' / 'the group': the nearest non-state group named before, in this sentence
+        or the ones before it."""
+        groups = ("militia", "umbrella", "rebel", "terrorist", "political", "other")
+        prior = [s for s in spans_in(self.doc, "actors", 0, head) if s._.actor is not None
+                 and s._.actor.kind in groups and not _generic(s._.actor)]
+        if not prior:
+            return None
+        span = prior[-1]
+        start = head - 1
+        while start > sent.start and self.words[start] != "the":
+            start -= 1
+        mention = self.doc[start:head + 1]
+        return span._.actor.model_copy(update={"text": mention.text, "span": (mention.start_char, mention.end_char)})
+
+    def _speaker(self, sent: Span, cue_start: int, actors: list[Span],
+                 chain: list[Source]) -> Optional[Union[Actor, Source]]:
+        subject = self._subject(sent, cue_start, actors)
+        if subject is not None:
+            return subject
+        if chain:
+            return chain[-1]
+        before = [s for s in actors if s.end <= cue_start and cue_start - s.end <= FALLBACK_REACH
+                  and s._.actor.kind in SPEAKER_KINDS and not _generic(s._.actor)]
+        return with_text(before[-1]._.actor, before[-1]) if before else None
+
+    # --- the statement ---------------------------------------------------------------------------
+    def _clause_end(self, sent: Span, k: int) -> int:
+        """End of the statement's words: the sentence end, a dash or semicolon, or ', <reporting verb>'."""
+        w = self.words
+        while k < sent.end:
+            if w[k] in CLAUSE_ENDS:
+                break
+            if w[k] == "," and any(w[x] in self.cues.tail for x in range(k + 1, min(sent.end, k + 5))):
+                break
+            if w[k] == "and" and k + 1 < sent.end and (w[k + 1] in self.cues.tail or _cue_at(w, k + 1, self.cues)):
+                break  # "demanding X and warned that ...": the next statement
+            k += 1
+        while k > sent.start and (self.doc[k - 1].is_punct and not self.doc[k - 1].is_quote
+                                  or self.doc[k - 1].is_space):
+            k -= 1
+        return k
+
+    def _statement(self, sent: Span, actors: list[Span], kind: str, start: int, cue_start: int,
+                   cue_end: int) -> Optional[Statement]:
+        doc = self.doc
+        chain = attribution_at(doc, doc[cue_start].idx)
+        speaker = self._speaker(sent, cue_start, actors, chain)
+        if speaker is None and kind in self.cues.need_speaker:
+            return None
+        end = self._clause_end(sent, cue_end)
+        if end <= cue_end and start == cue_start:  # "which Kigali denies": the clause is the statement
+            start = self._clause_start(sent, cue_start)
+        if end <= start:
+            return None
+        while start == cue_start and start < cue_end - 1 and self.words[start] in self.cues.dropped:
+            start += 1  # "is preparing for ..." reads as "preparing for ..."
+        text = doc[start:end].text.strip()
+        times = [t for t in spans_in(doc, "times", sent.start, sent.end) if t._.when is not None and t[0].lower_ != "since"]
+        time = min(times, key=lambda t: min(abs(t.start - cue_start), abs(t.end - cue_start))) if times else None
+        present = any(tuple(self.words[cue_start:cue_start + len(p)]) == p for p in self.cues.present)
+        date = time._.when if time is not None else published_when(doc, present=present)
+        first, last = sent[0], sent[-1]
+        while last.i > first.i and last.is_space:
+            last = doc[last.i - 1]
+        s, e = first.idx, last.idx + len(last.text)
+        return Statement(kind=kind, speaker=speaker, text=text, date=date, attribution=chain,
+                         evidence=TextSpan(text=doc.text[s:e], start=s, end=e))
+
+
+def find_statements(doc: Doc) -> list[Statement]:
+    return StatementFinder(doc).run()
 
 
 @Language.component("conflictlens_statements")
 def statements_component(doc: Doc) -> Doc:
-    doc._.statements = []
+    doc._.statements = find_statements(doc)
     return doc

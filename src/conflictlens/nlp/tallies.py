@@ -1,17 +1,246 @@
 """Tallies: aggregate counts ("106 attacks since October 17"), which are not events.
 
-(Placeholder component: fills doc._.tallies with nothing until the component lands.)
+A tally is a number of acts or of casualties over a period, as someone reported it on some
+day: "106 attacks on American bases in Iraq and Syria since October 17", "attacked at least
+140 times since October 17", "more than 20,000 killed since the war began". It is found as
+  <quantifier>? NUMBER <words>? <act noun> ...        ("at least 45 attacks on police stations")
+  <quantifier>? NUMBER <people noun> ... <casualty verb> ("480 Palestinians have been killed")
+  <casualty verb> <quantifier>? NUMBER <people noun>    ("kidnapped more than 1,000 people")
+  <act verb> <quantifier>? NUMBER times                 ("attacked at least 140 times")
+in a sentence that speaks of a period or a running total ("since", "so far", "has recorded").
+`since` is the start the text names (the day, or the whole month of "since January"); `as_of`
+the day the figure was given (the sentence's own time, else the publication day). Word lists
+live in lexicon/tallies.yaml.
 """
 
 from __future__ import annotations
 
-from spacy.language import Language
-from spacy.tokens import Doc
+import logging
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Optional
 
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ..model import Span as TextSpan, Tally, When
 from . import extensions  # noqa: F401
+from .attribution import attribution_at
+from .rulekit import lexicon, match_at, phrases, published_when, since_time, spans_in
+
+log = logging.getLogger(__name__)
+
+NUMBER = re.compile(r"^\d{1,3}(,\d{3})+$|^\d+$")
+MODIFIER_REACH = 3   # words allowed between the number and its noun ("Russian", "attempted")
+VERB_REACH = 4       # "480 Palestinians have been killed"
+PLACE_PREPS = frozenset({"in", "across", "throughout", "around", "near", "along"})
+REPORTING = frozenset({"according", "said", "says", "told", "reported", "citing", "according"})
+
+
+@dataclass
+class Words:
+    quantifiers: list
+    acts: list
+    people: list
+    casualty: frozenset
+    verb_nouns: dict
+    periods: list
+    stops: list
+    period_times: list
+    start_words: list
+
+
+@lru_cache(maxsize=1)
+def get_words() -> Words:
+    lex = lexicon("tallies.yaml")
+    return Words(phrases(lex.get("quantifiers")), phrases(lex.get("act_nouns")), phrases(lex.get("people_nouns")),
+                 frozenset(str(w).lower() for w in lex.get("casualty_verbs") or []),
+                 {str(k).lower(): str(v) for k, v in (lex.get("verb_nouns") or {}).items()},
+                 phrases(lex.get("period_cues")), phrases(lex.get("stops")), phrases(lex.get("period_times")),
+                 phrases(lex.get("since_start_words")))
+
+
+def _count(text: str) -> Optional[int]:
+    if not NUMBER.match(text):
+        return None
+    return int(text.replace(",", ""))
+
+
+class TallyFinder:
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        self.words = [t.lower_ for t in doc]
+        self.lex = get_words()
+        self.time_tokens = {i for s in doc.spans.get("times", []) for i in range(s.start, s.end)}
+
+    def run(self) -> list[Tally]:
+        tallies = []
+        for sent in self.doc.sents:
+            if not self._has_period(sent):
+                continue
+            for i in range(sent.start, sent.end):
+                tally = self._at(sent, i)
+                if tally is not None:
+                    tallies.append(tally)
+        return tallies
+
+    def _has_period(self, sent: Span) -> bool:
+        if since_time(self.doc, sent) is not None:
+            return True
+        return any(match_at(self.words, i, self.lex.periods) for i in range(sent.start, sent.end))
+
+    def _at(self, sent: Span, i: int) -> Optional[Tally]:
+        doc, w = self.doc, self.words
+        count = _count(doc[i].text)
+        if count is None or count < 2 or i in self.time_tokens:
+            return None
+        first = i
+        for q in self.lex.quantifiers:  # "at least 140": the quantifier is part of the evidence
+            if i - len(q) >= sent.start and tuple(w[i - len(q):i]) == q:
+                first = i - len(q)
+                break
+        found = self._acts_after(sent, i) or self._times(sent, first, i)
+        if found is None:
+            found = self._people_after(sent, i) or self._verb_before(sent, first, i)
+            if found is None or not self._running_total(sent, found[1], found[2]):
+                return None
+        what, start, end = found
+        return self._tally(sent, count, what, min(start, first), end)
+
+    # --- the shapes of a count ---------------------------------------------------------------
+    def _acts_after(self, sent: Span, i: int) -> Optional[tuple[str, int, int]]:
+        w = self.words
+        for k in range(i + 1, min(sent.end, i + 2 + MODIFIER_REACH)):
+            noun = match_at(w, k, self.lex.acts)
+            if noun is not None:
+                end = self._phrase_end(sent, k + len(noun))
+                return self._text(i + 1, end), i, end
+            if self.doc[k].is_punct and not self.doc[k].is_quote or match_at(w, k, self.lex.stops):
+                return None
+        return None
+
+    def _people_after(self, sent: Span, i: int) -> Optional[tuple[str, int, int]]:
+        w = self.words
+        if i + 1 < sent.end and w[i + 1] in self.lex.casualty:  # "more than 20,000 killed"
+            return w[i + 1], i, i + 2
+        for k in range(i + 1, min(sent.end, i + 2 + MODIFIER_REACH)):
+            noun = match_at(w, k, self.lex.people)
+            if noun is None:
+                continue
+            after = k + len(noun)
+            for v in range(after, min(sent.end, after + VERB_REACH)):
+                if w[v] in self.lex.casualty:
+                    end = self._phrase_end(sent, v + 1)
+                    return f"{self._text(i + 1, after)} {self.doc[v].text}", i, end
+                if self.doc[v].is_punct:
+                    break
+            return None
+        return None
+
+    def _verb_before(self, sent: Span, first: int, i: int) -> Optional[tuple[str, int, int]]:
+        """'kidnapped more than 1,000 people': the casualty verb before the count."""
+        v = first - 1
+        if v < sent.start or self.words[v] not in self.lex.casualty:
+            return None
+        for k in range(i + 1, min(sent.end, i + 2 + MODIFIER_REACH)):
+            noun = match_at(self.words, k, self.lex.people)
+            if noun is not None:
+                end = self._phrase_end(sent, k + len(noun))
+                return f"{self._text(i + 1, k + len(noun))} {self.doc[v].text}", v, end
+        return None
+
+    def _times(self, sent: Span, first: int, i: int) -> Optional[tuple[str, int, int]]:
+        """'attacked at least 140 times'."""
+        if i + 1 >= sent.end or self.words[i + 1] != "times":
+            return None
+        for v in range(first - 1, max(sent.start, first - 1 - VERB_REACH) - 1, -1):  # "attacked the base 62 times"
+            if self.doc[v].is_punct:
+                return None
+            noun = self.lex.verb_nouns.get(self.words[v])
+            if noun:
+                return noun, v, i + 2
+        return None
+
+    def _running_total(self, sent: Span, start: int, end: int) -> bool:
+        """People counted are a total, not one event's toll, only 'since' something or in the perfect
+        ('have been killed'): 'gunmen killed 34 civilians ... this year' is an event."""
+        return "since" in self.words[sent.start:sent.end] or any(
+            w in ("have", "has", "had") for w in self.words[start:end])
+
+    # --- the parts of a tally ----------------------------------------------------------------
+    def _phrase_end(self, sent: Span, k: int) -> int:
+        """Where the description of what is counted ends: a stop word, a time, a place after 'in'."""
+        w = self.words
+        places = {s.start for s in spans_in(self.doc, "places", sent.start, sent.end)}
+        while k < sent.end:
+            if k in self.time_tokens or match_at(w, k, self.lex.stops):
+                break
+            if w[k] in PLACE_PREPS and any(k < p <= k + 3 for p in places):
+                break
+            if self.doc[k].is_punct and not self.doc[k].is_quote:
+                break
+            k += 1
+        return k
+
+    def _text(self, start: int, end: int) -> str:
+        return " ".join(re.sub(r"[\"“”]", "", self.doc[start:end].text).split())
+
+    def _tally(self, sent: Span, count: int, what: str, start: int, end: int) -> Tally:
+        doc = self.doc
+        cut = next((k for k in range(end, sent.end) if self.words[k] in REPORTING), sent.end)
+        places = [s._.location for s in spans_in(doc, "places", sent.start, cut)
+                  if s._.location is not None and not any(
+                      o.start <= s.start and s.end <= o.end for o in spans_in(doc, "sources", sent.start, sent.end))]
+        where = []
+        for loc in places:
+            if all(loc.name != p.name for p in where):
+                where.append(loc)
+        since = self._since(sent)
+        as_of = self._as_of(sent)
+        s, e = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
+        return Tally(count=count, what=what, where=where, since=since, as_of=as_of,
+                     attribution=attribution_at(doc, doc[start].idx), evidence=TextSpan(text=doc.text[s:e], start=s, end=e))
+
+    def _since(self, sent: Span) -> Optional[When]:
+        """The start the text names: 'since October 17' -> that day, 'since January' -> that month,
+        'since last week' -> that week, 'since the start of the year' / 'this year' -> its first day."""
+        from .times import find_times
+
+        times = [s for s in spans_in(self.doc, "times", sent.start, sent.end) if s._.when is not None]
+        for span in times:
+            when = span._.when
+            if span[0].lower_ == "since":
+                inner = self.doc[span.start + 1:span.end]
+                words = [t.lower_ for t in inner]
+                named = [] if match_at(words, 0, self.lex.start_words) else find_times(inner.text, self.doc._.published)
+                if named and named[0].earliest is not None and named[0].precision in ("day", "week", "month", "year"):
+                    return self._when(span, named[0].earliest, named[0].latest, named[0].precision)
+                return self._when(span, when.earliest, when.earliest, "day") if when.earliest else None
+            if span.start > sent.start and self.words[span.start - 1] == "since":  # "since last week"
+                return self._when(span, when.earliest, when.latest, when.precision)
+        for span in times:
+            if match_at(self.words, span.start, self.lex.period_times) and span._.when.earliest:
+                return self._when(span, span._.when.earliest, span._.when.earliest, "day")
+        return None
+
+    def _when(self, span: Span, earliest, latest, precision) -> When:
+        return When(text=span.text, span=(span.start_char, span.end_char), date=earliest if earliest == latest else None,
+                    earliest=earliest, latest=latest, precision=precision)
+
+    def _as_of(self, sent: Span) -> When:
+        for span in spans_in(self.doc, "times", sent.start, sent.end):
+            when = span._.when
+            if when is not None and span[0].lower_ != "since" and when.precision == "day":
+                return when
+        return published_when(self.doc, present=True)
+
+
+def find_tallies(doc: Doc) -> list[Tally]:
+    return TallyFinder(doc).run()
 
 
 @Language.component("conflictlens_tallies")
 def tallies_component(doc: Doc) -> Doc:
-    doc._.tallies = []
+    doc._.tallies = find_tallies(doc)
     return doc

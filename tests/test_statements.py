@@ -1,0 +1,79 @@
+"""Statements through the real pipeline: kind, speaker, words, date and attribution, and sentences
+that state nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from conflictlens.model import Actor, Document, Source
+
+PUBLISHED = dt.date(2024, 5, 10)  # a Friday
+
+
+def statements(extractor, text: str):
+    return extractor.extract(Document(id="s", text=text, published=PUBLISHED)).statements
+
+
+def one(extractor, text: str, kind: str):
+    found = [s for s in statements(extractor, text) if s.kind == kind]
+    assert len(found) == 1, statements(extractor, text)
+    return found[0]
+
+
+def test_threat_with_group_speaker_reporting_day_and_chain(extractor):
+    text = ("On Wednesday, sources close to Kataib Hezbollah told Al-Mayadeen that the group is preparing a new "
+            "round of escalation against American bases.")
+    threat = one(extractor, text, "threat")
+    assert isinstance(threat.speaker, Actor) and threat.speaker.kb_id == "kataib_hezbollah"
+    assert threat.text.startswith("preparing a new round of escalation against American bases")
+    assert threat.date.date == dt.date(2024, 5, 8)
+    assert [s.name for s in threat.attribution][0] == "Al-Mayadeen"
+    assert text[threat.evidence.start:threat.evidence.end] == threat.evidence.text == text
+
+
+def test_vow_and_demand_by_named_actors(extractor):
+    threat = one(extractor, "Hamas vowed to retaliate for the killing of its commander.", "threat")
+    assert threat.speaker.kb_id == "hamas"
+    assert threat.text == "vowed to retaliate for the killing of its commander"
+    demand = one(extractor, "The Houthis demanded the withdrawal of foreign warships from the Red Sea.", "demand")
+    assert demand.speaker.kb_id == "ansar_allah"
+    assert demand.text == "demanded the withdrawal of foreign warships from the Red Sea"
+    assert (demand.date.earliest, demand.date.latest) == (PUBLISHED - dt.timedelta(days=1), PUBLISHED)
+
+
+def test_negotiation_needs_no_speaker(extractor):
+    talks = one(extractor, "Talks between the army and the rebels reached a standstill last week.", "negotiation")
+    assert talks.speaker is None or isinstance(talks.speaker, (Actor, Source))
+    assert "reached a standstill" in talks.text
+    assert talks.date.earliest == dt.date(2024, 4, 29)
+
+
+def test_denials_active_and_in_a_relative_clause(extractor):
+    denial = one(extractor, "Hamas denied any involvement in the attack.", "denial")
+    assert denial.speaker.kb_id == "hamas" and denial.text == "denied any involvement in the attack"
+    denial = one(extractor, "Witnesses blamed the Houthis for the blast, a charge the Houthis deny.", "denial")
+    assert denial.text == "a charge the Houthis deny"
+    assert denial.speaker.kb_id == "ansar_allah"
+    assert denial.date.date == PUBLISHED  # present tense: as of publication
+
+
+def test_conditional_threat_and_claim_by_a_spokesman(extractor):
+    text = 'An M23 spokesman said the group would "liberate" Goma if the shelling continued.'
+    threat = one(extractor, text, "threat")
+    assert threat.speaker.kb_id == "m23"
+    assert threat.text == 'the group would "liberate" Goma if the shelling continued'
+    claim = one(extractor, "Al-Shabaab said its fighters had killed ten soldiers in the raid.", "claim")
+    assert claim.speaker.kb_id == "al_shabaab"
+
+
+def test_position_statement_of_an_official(extractor):
+    text = '"The government is moving toward ending the mission of the coalition," the Iraqi prime minister said.'
+    other = one(extractor, text, "other")
+    assert other.text.startswith("moving toward ending the mission")
+    assert other.attribution, "the prime minister is the source"
+
+
+def test_sentences_that_state_nothing(extractor):
+    assert statements(extractor, "The weather in Mosul was calm on Tuesday and markets reopened.") == []
+    assert statements(extractor, "The council rejected the budget and adjourned.") == []
+    assert statements(extractor, "Gunmen attacked a checkpoint near Kirkuk, killing two soldiers.") == []
