@@ -46,6 +46,11 @@ def test_demonym_with_force_noun_is_that_states_forces(nlp):
     assert ("Ukrainian police officers", "police_ua") in found
 
 
+def test_a_knowledge_base_name_beats_a_demonym_phrase_of_the_same_words(nlp):
+    assert ("Libyan National Army", "libyan_national_army") in actors(nlp, "The Libyan National Army shelled Tajura.")
+    assert ("Libyan troops", "military_ly") in actors(nlp, "Libyan troops shelled Tajura.")
+
+
 def test_modifiers_possessives_and_government(nlp):
     found = actors(nlp, "Israeli ground troops entered the camp after Israel's army shelled it; the Syrian "
                         "government condemned the raid and Iraqi federal police closed the crossing.")

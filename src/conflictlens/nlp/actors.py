@@ -256,6 +256,7 @@ class ActorRecognizer:
 
     def __call__(self, doc: Doc) -> Doc:
         candidates: list[Span] = []
+        demonym_spans: list[Span] = []
         demonym_starts: dict[int, int] = {}  # end token -> start token of a demonym left as a modifier
         tables = self.tables
         for match_id, start, end in [*self.lower(doc), *self.exact(doc)]:
@@ -265,7 +266,7 @@ class ActorRecognizer:
             elif key == DEMONYM:
                 span = self._demonym(doc, start, end)
                 if span is not None:
-                    candidates.append(span)
+                    demonym_spans.append(span)
                 else:
                     demonym_starts[end] = start
             elif key is not None:
@@ -275,6 +276,7 @@ class ActorRecognizer:
                 elif label == BLOCK:
                     candidates.append(Span(doc, start, end, label=BLOCK))
         candidates.extend(self._normalized_matches(doc))
+        candidates.extend(demonym_spans)  # last: on a tie a KB name beats a demonym phrase ("Libyan National Army")
         candidates = self._generic_rules(doc, candidates, demonym_starts)
         spans = [s for s in filter_spans(candidates) if s.label_ != BLOCK]
         for span in spans:
