@@ -1,0 +1,124 @@
+"""What is not an event: negated, hypothetical, aggregate, habitual and historical mentions.
+
+"No clashes were reported", "threatened to attack", "106 attacks since October 17", "have planted
+mines", "broke away in 2016", "protest leaders": the words of kb/data/lexicon/events.yaml
+(`negation`, `irrealis`, `aggregate`, `not_followed_by`) and the times of the clause decide.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+from ..model import When
+from .mentions import Mention, Reading
+from .triggers import TriggerHit
+
+DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "this", "that"})
+PERFECT = frozenset({"has", "have", "had"})
+BACKGROUND_DAYS = 45  # an event whose clause is dated only this long before publication is history
+
+
+def _words(items) -> frozenset[str]:
+    return frozenset(str(w).lower() for w in items)
+
+
+class EventFilter:
+    """Decides whether a trigger hit reports an event that happened (lexicon read once)."""
+
+    def __init__(self, lex: dict):
+        self.negation = _words(lex["negation"])
+        self.irrealis = [w.lower().split() for w in lex["irrealis"]]
+        self.aggregate = [w.lower().split() for w in lex["aggregate"]]
+        self.support = [w.lower().split() for w in lex.get("support_words", [])]
+        self.not_followed_by = _words(lex.get("not_followed_by", []))
+        self.verb_not_followed_by = _words(lex.get("verb_not_followed_by", []))
+
+    def background(self, doc: Doc, mention: Mention) -> bool:
+        """An event dated well before publication is history the article recalls, not news."""
+        published = doc._.published
+        if not published:
+            return False
+        times = self._clause_times(doc, mention.sent, mention.hit)
+        return bool(times) and all((published - w.latest).days > BACKGROUND_DAYS for w in times)
+
+    def _window(self, doc: Doc, sent: Span, start: int, size: int = 6) -> list[str]:
+        left = max(sent.start, start - size)
+        words = []
+        for j in range(start - 1, left - 1, -1):
+            tok = doc[j]
+            if tok.text in (";",) or tok.lower_ in ("but", "while", "when", "after", "before"):
+                break
+            words.append(tok.lower_)
+        return list(reversed(words))
+
+    @staticmethod
+    def _has(words: list[str], phrases: list[list[str]]) -> bool:
+        for phrase in phrases:
+            n = len(phrase)
+            if any(words[i:i + n] == phrase for i in range(len(words) - n + 1)):
+                return True
+        return False
+
+    def is_event(self, rd: Reading, sent: Span, hit: TriggerHit) -> bool:
+        """False for negated, hypothetical, aggregate or habitual mentions and compounds (docs/events.md)."""
+        doc = rd.doc
+        before = self._window(doc, sent, hit.start, 5)
+        if any(w in self.negation for w in before[-4:]):
+            return False
+        if self._has(before, self.irrealis):
+            return False
+        if doc[hit.start - 1].lower_ == "to" if hit.start > sent.start else False:
+            return False  # infinitive: "to strike", "allow Ukraine to strike"
+        if hit.end < sent.end and doc[hit.end].text == "-":
+            return False  # a compound modifier: "rocket-propelled", "grenade-launcher"
+        if hit.entry.form == "verb" and hit.end - hit.start == 1 and doc[hit.start].lower_.endswith("ing") \
+                and before and before[-1] in DETERMINERS:
+            return False  # a gerund as a noun: "the killing of"
+        if hit.entry.form == "verb" and doc[hit.start].lower_.endswith("ing") and hit.start > sent.start \
+                and doc[hit.start - 1].i in rd.actor_tokens:
+            return False  # a participle after a noun: "students protesting against quotas", "a bus carrying"
+        trigger_words = [t.lower_ for t in doc[hit.start:hit.end]]
+        after = [t.lower_ for t in doc[hit.end:min(sent.end, hit.end + 6)]]
+        if "times" in after[:4]:
+            return False
+        if self._has(before[-4:], self.support):
+            return False  # "a counter-attack backed by air strikes": part of that event
+        if hit.entry.form == "noun" and self._has(before[-6:], self.aggregate):
+            return False  # "a string of attacks", "74 cases of sexual violence"
+        following = doc[hit.end].lower_ if hit.end < sent.end else ""
+        if following in (self.not_followed_by if hit.entry.form == "noun" else self.verb_not_followed_by):
+            return False
+        plural = trigger_words[-1].endswith("s") and hit.entry.form == "noun"
+        clause_since = self._since(doc, sent, hit)
+        if plural and clause_since:
+            return False
+        if set(before[-3:] + trigger_words) & PERFECT and clause_since:
+            return False
+        if set(before[-3:]) & {"has", "have"} and (self._undated(doc, sent) or self._since(doc, sent, hit, whole=True)):
+            return False  # "have planted mines", "has repeatedly targeted": a habit, no event
+        return True
+
+    @staticmethod
+    def _clause_times(doc: Doc, sent: Span, hit: TriggerHit, whole: bool = False) -> list[When]:
+        lo, hi = hit.start, hit.end
+        if whole:
+            lo, hi = sent.start, sent.end
+        while lo > sent.start and doc[lo - 1].text not in (",", ";") and doc[lo - 1].lower_ not in ("when", "while", "but"):
+            lo -= 1
+        while hi < sent.end and doc[hi].text not in (",", ";") and doc[hi].lower_ not in ("when", "while", "but"):
+            hi += 1
+        return [span._.when for span in doc.spans.get("times", [])
+                if span.start >= lo and span.end <= hi and span._.when is not None and span._.when.latest]
+
+    def _since(self, doc: Doc, sent: Span, hit: TriggerHit, whole: bool = False) -> bool:
+        """The trigger's clause holds a stretch of time ("since October 17", "in the past two years")."""
+        for when in self._clause_times(doc, sent, hit, whole):
+            text = (when.text or "").lower()
+            if when.earliest and ((when.latest - when.earliest).days > 31 or text.startswith(("since", "in the past", "over the past"))
+                                  and (when.latest - when.earliest).days > 8):
+                return True
+        return False
+
+    def _undated(self, doc: Doc, sent: Span) -> bool:
+        """No time expression in the sentence."""
+        return not any(span.start >= sent.start and span.end <= sent.end for span in doc.spans.get("times", []))

@@ -1,0 +1,128 @@
+"""Fatalities of one event from its sentence: "killing at least 12", "nine ... were killed", "no casualties".
+
+The injured are a different number and never counted; unverified words ("dozens") give no number.
+Numbers come in digits or words (kb/data/lexicon/events.yaml `number_words`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from spacy.matcher import Matcher
+from spacy.tokens import Span
+from spacy.vocab import Vocab
+
+from .triggers import phrase_pattern
+
+QUALIFIERS = frozenset({"at", "least", "more", "than", "about", "around", "some", "nearly", "almost", "over", "up", "to", "as",
+                        "many", "estimated", "another"})
+INJURY = frozenset({"wounded", "wounding", "injured", "injuring", "hurt", "wounds", "injuries"})
+
+
+def number(word: str, words: dict[str, int]) -> Optional[int]:
+    """'12' -> 12, 'twelve' -> 12, '1,200' -> 1200, 'twenty-one' -> 21; None otherwise."""
+    text = word.lower().replace(",", "")
+    if re.fullmatch(r"\d+", text):
+        return int(text)
+    if "-" in text:
+        parts = text.split("-")
+        if all(p in words for p in parts):
+            return sum(words[p] for p in parts)
+    return words.get(text)
+
+
+def _number_before(tokens: list[str], i: int, words: dict[str, int]) -> Optional[int]:
+    """The number ending at index i or just before qualifiers/adjectives ending at i."""
+    j = i
+    while j >= 0 and j > i - 5:
+        value = number(tokens[j], words)
+        if value is not None and tokens[j] not in ("a", "an"):
+            return value
+        if tokens[j] in ("a", "an") and j == i - 1:
+            return 1
+        j -= 1
+    return None
+
+
+def _number_after(tokens: list[str], i: int, words: dict[str, int]) -> Optional[int]:
+    j = i
+    while j < len(tokens) and j < i + 5:
+        if tokens[j] in INJURY or tokens[j] in (",", ";", "."):
+            return None
+        value = number(tokens[j], words)
+        if value is not None:
+            return value
+        if tokens[j] in ("a", "an") and j + 1 < len(tokens):
+            following = number(tokens[j + 1], words)
+            return following if following is not None else 1  # "killed a dozen", "killed a soldier"
+        if tokens[j] not in QUALIFIERS:
+            return None  # "killed the commander": no number stated
+        j += 1
+    return None
+
+
+_MATCHERS: dict[tuple[int, tuple[str, ...]], Matcher] = {}
+
+
+def _no_death_matcher(vocab: Vocab, phrases: tuple[str, ...]) -> Matcher:
+    """The phrases that say nobody died ("no one was hurt"), compiled once per vocabulary."""
+    key = (id(vocab), phrases)
+    if key not in _MATCHERS:
+        matcher = Matcher(vocab)
+        for n, phrase in enumerate(phrases):
+            matcher.add(f"NO_DEATH_{n}", [phrase_pattern(phrase)])
+        _MATCHERS[key] = matcher
+    return _MATCHERS[key]
+
+
+def fatalities(region: Span, lexicon: dict) -> Optional[int]:
+    """Deaths the region states, or 0 when it says none died, or None when it does not say."""
+    words: dict[str, int] = {k.lower(): int(v) for k, v in lexicon.get("number_words", {}).items()}
+    tokens = [t.lower_ for t in region]
+    if _no_death_matcher(region.doc.vocab, tuple(lexicon.get("no_death", [])))(region):
+        return 0
+    for i, tok in enumerate(tokens):
+        if tok in ("killed", "killing", "kills", "kill"):
+            prev = tokens[i - 1] if i else ""
+            if prev in ("were", "was", "been", "are", "be", "is"):  # "nine soldiers were killed"
+                value = _number_before(tokens, i - 2, words) if i >= 2 else None
+                # walk back over the noun phrase to its number
+                k = i - 2
+                while value is None and k >= 0 and i - k < 8 and tokens[k] not in (",", ";"):
+                    value = number(tokens[k], words) if tokens[k] not in ("a", "an") else None
+                    k -= 1
+                if value is not None:
+                    return value
+                continue
+            value = _number_after(tokens, i + 1, words)
+            if value is not None:
+                return value
+            value = _number_before(tokens, i - 1, words)  # "12 killed"
+            if value is not None and i >= 1 and tokens[i - 1] not in ("a", "an"):
+                return value
+        elif tok in ("dead", "died", "deaths", "dies", "bodies"):
+            if tok == "dead" and i >= 1 and tokens[i - 1] == "shot":  # "shot dead a clan elder", "shot dead two men"
+                value = _number_after(tokens, i + 1, words)
+                if value is None:
+                    k = i - 2
+                    while k >= 0 and i - k < 6:
+                        value = number(tokens[k], words) if tokens[k] not in ("a", "an") else (1 if tokens[k] in ("a", "an") else None)
+                        if value is not None:
+                            break
+                        k -= 1
+                return value if value is not None else 1
+            k = i - 1
+            while k >= 0 and i - k < 6 and tokens[k] not in (",", ";"):
+                value = number(tokens[k], words)
+                if value is not None and tokens[k] not in ("a", "an"):
+                    return value
+                k -= 1
+        elif tok == "death" and i >= 1 and tokens[i - 1] == "to":  # "beat two men to death"
+            k = i - 2
+            while k >= 0 and i - k < 7:
+                value = number(tokens[k], words)
+                if value is not None and tokens[k] not in ("a", "an"):
+                    return value
+                k -= 1
+    return None

@@ -1,0 +1,64 @@
+"""The data of one reading of a Doc by the events component: event mentions and what is known of the Doc.
+
+Kept apart from the component so that its helpers (filters, merging) share the types without
+importing the component.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from spacy.tokens import Doc, Span
+
+from ..model import Actor, Location, When
+from ..taxonomy import SUB_EVENT_TYPES
+from .event_context import DocPlaces
+from .roles import Role
+from .triggers import TriggerHit
+
+VIOLENT_TYPES = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians", "Riots"})
+GENERIC_KINDS = frozenset({"civilians", "unidentified"})
+
+
+@dataclass
+class Mention:
+    """One event mention while the Doc is read (becomes an Event, or is merged into one)."""
+
+    hit: TriggerHit
+    sent: Span
+    sub: str
+    actor1: Optional[Role] = None
+    actor2: Optional[Role] = None
+    location: Optional[Location] = None
+    location_how: str = "none"
+    when: When = field(default_factory=When)
+    when_how: str = "none"
+    fatalities: Optional[int] = None
+    claimed_by: Optional[Actor] = None
+    anaphoric: bool = False
+    own_place: bool = False
+    own_time: bool = False
+    merged: list["Mention"] = field(default_factory=list)
+
+    @property
+    def event_type(self) -> str:
+        return SUB_EVENT_TYPES[self.sub]
+
+
+@dataclass
+class Reading:
+    """What the component knows of one Doc while reading it: built per Doc, so that the component
+    itself holds no document's state."""
+
+    doc: Doc
+    ctx: DocPlaces
+    hits: list[TriggerHit]
+    actor_at: dict[int, Span]  # token -> actor span (not a source's)
+    speaker_actor: dict[int, Span]  # token -> actor span inside a source ("Hezbollah said")
+    place_tokens: set[int]
+    source_tokens: set[int]
+    actor_tokens: set[int]
+    floor: int  # first token after the dateline
+    last_location: Optional[Location] = None  # of the last event placed from its own sentence
+    last_when: Optional[tuple[int, When]] = None  # (sentence end, When) of the last dated event

@@ -1,0 +1,95 @@
+"""One incident, several mentions: merge "the attack" and follow-up sentences into the event they tell of.
+
+A definite nominal ("the attack", "the bombing") refers back to the last compatible event unless it
+names a place more than 25 km away; a sentence without a time of its own that goes on about the
+last event (same type and no new place, a weak trigger, a definite subject) is the same incident;
+police breaking up a protest ends that protest. The merged event keeps the first description and
+takes the fields it lacked (docs/events.md).
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from spacy.tokens import Doc
+
+from ..geo import haversine_km
+from ..model import Location
+from .mentions import GENERIC_KINDS, VIOLENT_TYPES, Mention
+
+ANAPHORA = frozenset({"the", "this", "that", "both", "these", "those"})
+INTERVENTION_SUBS = frozenset({"Protest with intervention", "Excessive force against protesters"})
+NEAR_TOKENS = 80  # how far (in tokens) a follow-up sentence may be from the event it continues
+
+
+def _near(a: Optional[Location], b: Optional[Location], km: float = 25.0) -> bool:
+    """Two locations within km of each other (unknown counts as near: nothing says they differ)."""
+    if a is None or b is None:
+        return True
+    return haversine_km(a.lat, a.lon, b.lat, b.lon) <= km
+
+
+class MentionMerger:
+    """Merges the mentions of a Doc, in text order."""
+
+    def __init__(self, report_verbs: frozenset[str], pronouns: frozenset[str]):
+        self.report_verbs = report_verbs
+        self.pronouns = pronouns
+
+    def _antecedent(self, mentions: list[Mention], mention: Mention) -> Optional[Mention]:
+        earlier = [m for m in mentions if m.hit.start < mention.hit.start and not m.anaphoric]
+        compatible = [m for m in earlier if m.event_type == mention.event_type or mention.event_type in VIOLENT_TYPES
+                      and m.event_type in VIOLENT_TYPES and mention.sub in ("Armed clash", "Attack")]
+        return compatible[-1] if compatible else (earlier[-1] if earlier else None)
+
+    def merge(self, doc: Doc, mentions: list[Mention]) -> list[Mention]:
+        kept: list[Mention] = []
+        for mention in mentions:
+            target = None
+            if mention.anaphoric:
+                target = self._antecedent(kept, mention)
+                if (target is not None and mention.location_how == "clause" and mention.location.precision < 3
+                        and not _near(target.location, mention.location)):
+                    target = None  # "the drone attack on the base in X": another place, another event
+            elif kept and kept[-1].sent.start != mention.sent.start and mention.sub in INTERVENTION_SUBS \
+                    and kept[-1].event_type in ("Protests", "Riots") and mention.sent.start - kept[-1].sent.end < NEAR_TOKENS \
+                    and (not mention.own_time or mention.when == kept[-1].when):
+                # "Riot police fired tear gas to break up the crowd": how the protest ended, not a new event
+                last = kept[-1]
+                if last.sub == "Peaceful protest":
+                    last.sub = mention.sub
+                last.merged.append(mention)
+                if last.actor2 is None:
+                    last.actor2 = mention.actor2
+                continue
+            elif kept and not mention.own_time and kept[-1].sent.start != mention.sent.start:
+                last = kept[-1]
+                near = mention.sent.start - last.sent.end < NEAR_TOKENS
+                first = next((t for t in mention.sent if not t.is_space), mention.sent[0])
+                reported = any(t.lower_ in self.report_verbs for t in doc[first.i:mention.hit.start])
+                # "The convoy ... was hit by an IED": the definite subject is the last event's, not "The army said ..."
+                definite = (first.lower_ in ANAPHORA or first.lower_ in self.pronouns) and not reported
+                same_place = not mention.own_place or _near(last.location, mention.location)
+                if near and (last.sub == mention.sub and same_place or mention.hit.entry.weak
+                             or definite and last.event_type in VIOLENT_TYPES and mention.event_type in VIOLENT_TYPES):
+                    target = last
+            if target is None:
+                if mention.hit.entry.weak and mention.hit.entry.form == "noun" and not (mention.own_time and mention.own_place):
+                    continue  # "attacks", "fighting" with no time and place of their own: talk of violence, no event
+                kept.append(mention)
+                continue
+            target.merged.append(mention)
+            if target.actor1 is None or target.actor1.actor.kind in GENERIC_KINDS and mention.actor1 \
+                    and mention.actor1.actor.kind not in GENERIC_KINDS:
+                target.actor1 = mention.actor1 or target.actor1
+            if target.actor2 is None:
+                target.actor2 = mention.actor2
+            if target.fatalities is None:
+                target.fatalities = mention.fatalities
+            if target.claimed_by is None:
+                target.claimed_by = mention.claimed_by
+            if target.location is None:
+                target.location = mention.location
+            if target.when_how != "sentence" and mention.when_how == "sentence":
+                target.when, target.when_how = mention.when, mention.when_how
+        return kept

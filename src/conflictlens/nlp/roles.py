@@ -1,0 +1,317 @@
+"""Roles of an event: who acted (actor1) and on whom (actor2), from the sentence's token sequence.
+
+No parser is required, so the rules read structure from the words: the subject is the nearest
+actor to the left inside the trigger's clause that no preposition governs ("Gunmen from X" gives X),
+the object the first actor or target noun after the trigger in its clause; "by X" after a passive
+verb or a nominal trigger names the perpetrator, "on/against/targeting/at X" the target; a demonym
+or actor in front of a nominal trigger ("a Turkish drone strike") is its perpetrator.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from spacy.tokens import Doc, Span
+
+from ..model import Actor
+
+CLAUSE_WORDS = frozenset({"that", "when", "while", "after", "before", "but", "because", "although", "though", "whereas", "where",
+                          "until"})
+PREPOSITIONS = frozenset({"in", "near", "of", "from", "at", "on", "to", "with", "by", "against", "into", "toward", "towards",
+                          "around", "outside", "across", "along", "between", "among", "for", "over", "under", "inside", "through",
+                          "including", "like", "than", "about"})
+DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "this", "that", "these", "those", "some", "two", "several"})
+PASSIVE_AUX = frozenset({"was", "were", "been", "being", "is", "are", "be", "got"})
+TARGET_PREPS = frozenset({"on", "against", "targeting", "at", "with", "upon", "into"})
+PERPETRATOR_PREPS = frozenset({"by"})
+MEMBERSHIP_PREPS = frozenset({"from", "of"})
+LOCATIVE_PREPS = frozenset({"in", "near", "at", "across", "inside", "outside", "around", "from", "toward", "towards", "into",
+                            "of", "along", "over"})
+
+
+@dataclass
+class Role:
+    """An actor in a role, with where it came from (to lower confidence when guessed)."""
+
+    actor: Actor
+    token: int  # where in the Doc the words were
+    how: str  # subject, object, by, on, modifier, speaker, pronoun, noun, default
+    assoc: list[Actor] = field(default_factory=list)  # acting with it: "US and British warplanes"
+
+
+@dataclass
+class SentenceView:
+    """What one sentence holds, indexed for the role rules."""
+
+    doc: Doc
+    sent: Span
+    actor_at: dict[int, Span]  # token -> actor span covering it (non-source)
+    place_tokens: set[int]
+    source_tokens: set[int]
+    report_verbs: frozenset[str]
+    force_nouns: dict[str, tuple[str, ...]]  # force kind -> nouns (lower case, may be multi-word)
+    civilian_nouns: frozenset[str]
+    demonym: callable  # text -> state entry or None
+    forces: callable  # (state entry or country code, kind) -> Actor or None
+    country: Optional[str]  # the event's country (ISO alpha-2) for forces named only by a noun
+    floor: int = 0  # first token that may hold a role (after the dateline)
+    member_nouns: frozenset[str] = frozenset()  # "fighters" of "fighters of X"
+    weapon_nouns: frozenset[str] = frozenset()  # "drones" of "Ukrainian drones"
+    civilian_actor: Optional[Actor] = None  # the generic actor a civilian noun names
+
+    def lower(self, i: int) -> str:
+        return self.doc[i].lower_
+
+    def is_boundary(self, i: int) -> bool:
+        tok = self.doc[i]
+        return tok.text in (";", ":") or tok.lower_ in CLAUSE_WORDS or tok.lower_ in self.report_verbs
+
+    def clause_left(self, i: int) -> int:
+        """First token of the clause that ends just before token i (skipping relative 'who/which')."""
+        j = i - 1
+        floor = max(self.sent.start, self.floor)
+        while j >= floor:
+            if self.is_boundary(j):
+                return j + 1
+            j -= 1
+        return floor
+
+    def clause_right(self, i: int, stop_at_comma: bool = True) -> int:
+        """One past the last token of the clause starting at token i."""
+        j = i
+        while j < self.sent.end:
+            tok = self.doc[j]
+            if self.is_boundary(j) or (stop_at_comma and tok.text == ","):
+                return j
+            j += 1
+        return self.sent.end
+
+    def prev_word(self, i: int) -> int:
+        """Index of the word before token i, skipping determiners and quotes."""
+        j = i - 1
+        while j >= self.sent.start and (self.doc[j].lower_ in DETERMINERS or self.doc[j].is_quote):
+            j -= 1
+        return j
+
+
+def noun_actor(view: SentenceView, i: int, end: int) -> tuple[Optional[Actor], int]:
+    """An actor named by a common noun at token i: a force noun ("soldiers", "riot police", with a
+    demonym before it: "Nigerien soldiers") or a civilian noun. Returns (actor, tokens used)."""
+    words = [view.doc[k].lower_ for k in range(i, min(end, i + 3))]
+    for kind, nouns in view.force_nouns.items():
+        for noun in sorted(nouns, key=lambda n: -len(n.split())):
+            parts = noun.split()
+            if words[:len(parts)] == parts:
+                state = None
+                before = view.prev_word(i)
+                if before >= view.sent.start:
+                    state = view.demonym(view.doc[before].text)
+                actor = view.forces(state or view.country, kind)
+                if actor is not None:
+                    return actor.model_copy(update={"text": view.doc[i:i + len(parts)].text,
+                                                    "span": (view.doc[i].idx, view.doc[i + len(parts) - 1].idx
+                                                             + len(view.doc[i + len(parts) - 1]))}), len(parts)
+    if words and words[0] in view.civilian_nouns:
+        tok = view.doc[i]
+        return view.civilian_actor.model_copy(update={"text": tok.text, "span": (tok.idx, tok.idx + len(tok))}), 1
+    return None, 0
+
+
+def _from_span(span: Span) -> Actor:
+    actor: Actor = span._.actor
+    return actor.model_copy(update={"text": span.text, "span": (span.start_char, span.end_char)})
+
+
+def _governed(view: SentenceView, start: int, left: int) -> Optional[str]:
+    """The preposition governing the phrase that starts at token `start` (one modifier may sit between), or None."""
+    j = view.prev_word(start)
+    for _ in range(2):
+        if j < left:
+            return None
+        word = view.lower(j)
+        if word in PREPOSITIONS:
+            return word
+        if view.doc[j].is_punct:
+            return None
+        j = view.prev_word(j)
+    return None
+
+
+def subject(view: SentenceView, trigger_start: int, left: Optional[int] = None) -> Optional[Role]:
+    """The actor acting in the clause before the trigger: the leftmost phrase no preposition governs
+    ("Gunmen from X" and "fighters of X" give X), or None. `left` overrides the clause start (a claim's
+    subject is the sentence's: "X, the group that has fought Y for years, claimed responsibility")."""
+    left = view.clause_left(trigger_start) if left is None else max(left, view.floor)
+    j = left
+    while j < trigger_start:
+        if j in view.place_tokens and j not in view.actor_at or j in view.source_tokens:
+            j += 1
+            continue
+        span = view.actor_at.get(j)
+        if span is not None and span._.actor.kind == "civilians":
+            j = span.end  # civilians are no perpetrators ("women and girls", "residents")
+            continue
+        if span is not None:
+            start, nxt = span.start, span.end
+            actor = _from_span(span)
+            how = "subject"
+        else:
+            actor, used = noun_actor(view, j, trigger_start)
+            if actor is None or actor.kind == "civilians":
+                j += 1
+                continue
+            start, nxt, how = j, j + used, "noun"
+        governor = _governed(view, start, left)
+        if governor is not None:
+            k = view.prev_word(start)  # the preposition
+            if governor in MEMBERSHIP_PREPS and k - 1 >= left and view.lower(k) == governor \
+                    and view.lower(k - 1) in view.member_nouns and span is not None:
+                return Role(actor, start, "subject")  # "fighters of the RSF stormed ..."
+            j = max(nxt, j + 1)
+            continue
+        # "gunmen from X", "fighters of X": X acts
+        k = nxt
+        while k < trigger_start and view.doc[k].lower_ in DETERMINERS:
+            k += 1
+        if k < trigger_start and view.lower(k) in MEMBERSHIP_PREPS:
+            m = k + 1
+            while m < trigger_start and view.doc[m].lower_ in DETERMINERS:
+                m += 1
+            named = view.actor_at.get(m)
+            if named is not None and named._.actor.kind not in ("civilians", "unidentified"):
+                return Role(_from_span(named), named.start, "subject")
+        return _with_partners(view, Role(actor, start, how), nxt, trigger_start)
+    return None
+
+
+def civilian_subject(view: SentenceView, trigger_start: int) -> bool:
+    """The clause's subject is a civilian group ("a group of residents ... attacked"): mob violence, not an armed attack."""
+    left = view.clause_left(trigger_start)
+    for j in range(left, trigger_start):
+        span = view.actor_at.get(j)
+        if span is not None:
+            return span._.actor.kind == "civilians" and _governed(view, span.start, left) in (None, "of")
+    return False
+
+
+def _co_actor(view: SentenceView, i: int, end: int) -> Optional[Actor]:
+    """An actor starting at token i (an actor span, a force noun, or a demonym before one)."""
+    while i < end and view.doc[i].lower_ in DETERMINERS | {"members", "fighters", "units"} | {"of"}:
+        i += 1
+    if i >= end:
+        return None
+    span = view.actor_at.get(i)
+    if span is not None:
+        return _from_span(span) if span._.actor.kind != "civilians" else None
+    state = view.demonym(view.doc[i].text)
+    if state is not None:
+        return view.forces(state, "military")
+    actor, _ = noun_actor(view, i, end)
+    return actor if actor is not None and actor.kind != "civilians" else None
+
+
+def _with_partners(view: SentenceView, role: Role, nxt: int, trigger_start: int) -> Role:
+    """'US and British warplanes struck', 'soldiers and members of the CJTF fought off': the first named
+    actor is actor1, the others acting with it are its associates."""
+    first = role.token
+    before = view.prev_word(first)
+    if before >= view.sent.start and view.demonym(view.doc[before].text) is not None:
+        first = before  # "British warplanes": the demonym starts the phrase
+    if first - 2 >= max(view.sent.start, view.floor) and view.lower(first - 1) == "and":
+        partner = _co_actor(view, first - 2, first - 1)
+        if partner is not None and partner.name != role.actor.name:
+            return Role(partner, first - 2, role.how, [role.actor])
+    if nxt < trigger_start and view.lower(nxt) == "and":
+        partner = _co_actor(view, nxt + 1, trigger_start)
+        if partner is not None and partner.name != role.actor.name:
+            role.assoc.append(partner)
+    return role
+
+
+def first_target(view: SentenceView, start: int, end: int) -> Optional[Role]:
+    """The first actor or target noun between tokens start and end (places and sources skipped)."""
+    j = start
+    while j < end:
+        span = view.actor_at.get(j)
+        if span is not None and j in view.place_tokens and _governed(view, span.start, start) in LOCATIVE_PREPS:
+            j = span.end  # "in southern Lebanon": a place, not a target
+            continue
+        if (j in view.place_tokens and span is None) or j in view.source_tokens:
+            j += 1
+            continue
+        if span is not None:
+            return Role(_from_span(span), span.start, "object")
+        actor, used = noun_actor(view, j, end)
+        if actor is not None:
+            return Role(actor, j, "noun")
+        state = view.demonym(view.doc[j].text)
+        if state is not None and j + 1 < end and view.lower(j + 1) in view.weapon_nouns:
+            # "15 Ukrainian drones", "58 Russian assaults": the forces of that state
+            actor = view.forces(state, "military")
+            if actor is not None:
+                tok = view.doc[j]
+                return Role(actor.model_copy(update={"text": tok.text, "span": (tok.idx, tok.idx + len(tok))}), j, "object")
+        j += 1
+    return None
+
+
+def by_phrase(view: SentenceView, start: int, end: int) -> Optional[Role]:
+    """'by X' between start and end: the perpetrator of a passive or nominal event."""
+    for j in range(start, end):
+        if view.lower(j) in PERPETRATOR_PREPS:
+            role = first_target(view, j + 1, min(end, j + 8))
+            if role is not None:
+                return Role(role.actor, role.token, "by")
+    return None
+
+
+def modifier(view: SentenceView, trigger_start: int) -> Optional[Role]:
+    """An actor or demonym right before a nominal trigger: 'a Turkish drone strike', 'Hezbollah's attack'."""
+    j = trigger_start - 1
+    steps = 0
+    while j >= view.sent.start and steps < 3:
+        tok = view.doc[j]
+        if tok.lower_ in ("a", "an", "the") or tok.text in (",", ";") or tok.lower_ in PREPOSITIONS or j < view.floor:
+            return None
+        span = view.actor_at.get(j)
+        if span is not None:
+            return _with_partners(view, Role(_from_span(span), span.start, "modifier"), trigger_start, trigger_start)
+        state = view.demonym(tok.text)
+        if state is not None:
+            actor = view.forces(state, "military")
+            if actor is not None:
+                role = Role(actor.model_copy(update={"text": tok.text, "span": (tok.idx, tok.idx + len(tok))}), j, "modifier")
+                return _with_partners(view, role, trigger_start, trigger_start)
+        actor, used = noun_actor(view, j, trigger_start)
+        if actor is not None and actor.kind != "civilians":
+            return Role(actor, j, "modifier")
+        if tok.text == "'s":
+            j -= 1
+            continue
+        j -= 1
+        steps += 1
+    return None
+
+
+def is_passive(view: SentenceView, trigger_start: int) -> bool:
+    j = trigger_start - 1
+    while j >= view.sent.start and view.doc[j].lower_.endswith("ly"):
+        j -= 1
+    return j >= view.sent.start and view.lower(j) in PASSIVE_AUX
+
+
+def between_pair(view: SentenceView, start: int, end: int) -> Optional[tuple[Role, Role]]:
+    """'between X and Y' after a trigger ('fighting broke out between the SDF and tribal fighters')."""
+    for j in range(start, end):
+        if view.lower(j) == "between":
+            first = first_target(view, j + 1, end)
+            if first is None:
+                return None
+            k = first.token + 1
+            while k < end and view.lower(k) != "and":
+                k += 1
+            second = first_target(view, k + 1, end) if k < end else None
+            if second is not None:
+                return first, second
+    return None
