@@ -6,10 +6,11 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: demo test install eval clean system-deps
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml web-frontend/package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	cd web-frontend && npm ci --silent && npm run --silent build
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -22,6 +23,9 @@ test: $(STAMP) system-deps
 
 demo: $(STAMP)
 	$(BIN)/conflictlens demo
+
+eval: $(STAMP)
+	$(BIN)/conflictlens eval tests/data/articles --markdown docs/ACCURACY.md
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache

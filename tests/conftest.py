@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from postgres import postgres_server, store_url  # noqa: F401  (the store tests' database fixtures)
+
 
 @pytest.fixture(scope="session")
 def extractor():

@@ -1,0 +1,386 @@
+"""The store: documents and their extractions in, merged events out (the API of store/__init__.py).
+
+Each document is stored in one transaction together with the merging of its reports, so a
+crash loses at most the document in flight; writers are serialised (engine.write_lock).
+Candidate events for merging come from the spatial/date index (R*Tree on SQLite, PostGIS
+GiST on PostgreSQL), never a scan of the events table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any, Optional
+
+from sqlalchemy import delete, func, select, text, update
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, selectinload
+
+from ..kb import KnowledgeBase, get_kb
+from ..model import Document, Extraction
+from . import merge as merging
+from .engine import StoreError, make_engine, migrate, write_lock, writer
+from .filters import EventFilter, conditions, near_bounds
+from .schema import (DocumentRow, EventActorRow, EventRow, FlagRow, MentionRow, RelationRow, ReportRow,
+                     StatementRow, TallyRow)
+
+log = logging.getLogger(__name__)
+
+SORTS = {"date": EventRow.date, "fatalities": EventRow.fatalities, "sources": EventRow.n_sources,
+         "type": EventRow.event_type, "country": EventRow.country, "id": EventRow.id}
+
+
+def text_hash(text_: str) -> str:
+    return hashlib.sha256(text_.encode("utf-8")).hexdigest()
+
+
+def _flag_dict(row: FlagRow) -> dict[str, Any]:
+    return {**row.data, "document_id": row.document_id}
+
+
+class Store:
+    """One database of documents, reports and merged events."""
+
+    def __init__(self, url: str | None = None, kb: KnowledgeBase | None = None):
+        self.engine = make_engine(url)
+        self.writer = writer(self.engine)
+        self.dialect = self.engine.dialect.name
+        self.kb = kb or get_kb()
+        try:
+            migrate(self.engine)
+        except (OperationalError, DBAPIError) as exc:
+            self.engine.dispose()
+            reason = " ".join(str(getattr(exc, "orig", None) or exc).split())[:200]
+            raise StoreError(f"cannot open the database {self.engine.url.render_as_string()}: {reason}") from None
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ---- writing --------------------------------------------------------------------------
+
+    def known(self, document: Document) -> bool:
+        """True when this exact document (same URL and text, or same text) is stored: ingest would change nothing."""
+        digest = text_hash(document.text)
+        with Session(self.engine) as session:
+            query = select(DocumentRow.id).where(DocumentRow.text_hash == digest).limit(1)
+            return session.execute(query).first() is not None
+
+    def ingest(self, document: Document, extraction: Extraction) -> str:
+        """Store one document and its extraction and merge its events: 'new', 'unchanged' or 'updated'.
+
+        Same text (by hash) as a stored document: nothing changes. Same URL with another text:
+        the stored version and everything extracted from it are replaced.
+        """
+        digest = text_hash(document.text)
+        with Session(self.writer) as session, session.begin():
+            write_lock(session.connection())
+            if session.execute(select(DocumentRow.id).where(DocumentRow.text_hash == digest).limit(1)).first():
+                return "unchanged"
+            old = None
+            if document.url:
+                old = session.execute(select(DocumentRow).where(DocumentRow.url == document.url).limit(1)).scalar()
+            old = old or session.get(DocumentRow, document.id)
+            status = "new"
+            touched: set[int] = set()
+            if old is not None:
+                status = "updated"
+                touched = self._remove_document(session, old)
+            reports = self._add_document(session, document, extraction, digest)
+            session.flush()
+            self._refresh_events(session, touched)
+            for report_row in reports:
+                self._merge_report(session, report_row)
+            return status
+
+    def _remove_document(self, session: Session, row: DocumentRow) -> set[int]:
+        """Delete a stored version; return the events that lost reports (to recompose or drop)."""
+        touched = set(session.scalars(select(ReportRow.event_pk).where(ReportRow.document_id == row.id,
+                                                                        ReportRow.event_pk.is_not(None))))
+        for model in (ReportRow, MentionRow, TallyRow, StatementRow, RelationRow, FlagRow):
+            session.execute(delete(model).where(model.document_id == row.id))
+        session.execute(delete(DocumentRow).where(DocumentRow.id == row.id))
+        session.expunge(row)
+        return touched
+
+    def _add_document(self, session: Session, document: Document, extraction: Extraction,
+                      digest: str) -> list[ReportRow]:
+        info = extraction.document
+        data = extraction.model_dump(mode="json")
+        session.add(DocumentRow(id=document.id, url=document.url, text_hash=digest, title=info.title or document.title,
+                                outlet=info.outlet or document.outlet, published=document.published or info.published,
+                                language=document.language, origin=document.origin, text=document.text,
+                                extraction=data, ingested_at=dt.datetime.now(dt.timezone.utc)))
+        session.flush()
+        for i, m in enumerate(data["mentions"]):
+            session.add(MentionRow(document_id=document.id, ordinal=i, kind=m["kind"], text=m["text"],
+                                   kb_id=m.get("kb_id"), data=m))
+        for i, t in enumerate(data["tallies"]):
+            session.add(TallyRow(document_id=document.id, ordinal=i, count=t["count"], what=t["what"], data=t))
+        for i, s in enumerate(data["statements"]):
+            session.add(StatementRow(document_id=document.id, ordinal=i, kind=s["kind"], data=s))
+        for i, r in enumerate(data["relations"]):
+            session.add(RelationRow(document_id=document.id, ordinal=i, predicate=r["predicate"],
+                                    subject_kb_id=r["subject"].get("kb_id"), object_kb_id=r["object"].get("kb_id"),
+                                    data=r))
+        for i, f in enumerate(data["flags"]):
+            session.add(FlagRow(document_id=document.id, ordinal=i, kind=f["kind"], message=f["message"], data=f))
+        published = document.published or info.published
+        rows = [ReportRow(document_id=document.id, ordinal=i, data=e,
+                          sort_key=merging.sort_key(published, document.id, i))
+                for i, e in enumerate(data["events"])]
+        session.add_all(rows)
+        return rows
+
+    # ---- merging ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _report(row: ReportRow) -> merging.Report:
+        doc = row.document
+        flags = list(doc.extraction.get("flags") or [])
+        return merging.Report(document_id=doc.id, ordinal=row.ordinal, event=row.data, published=doc.published,
+                              url=doc.url, title=doc.title, outlet=doc.outlet, flags=flags)
+
+    def _candidates(self, session: Session, report: merging.Report) -> list[merging.Candidate]:
+        """Events near the report in place and time, from the spatial/date index."""
+        window, loc = report.window, report.event.get("location")
+        if window is None or not loc:
+            return []
+        day_from, day_to = window[0] - merging.DATE_TOLERANCE, window[1] + merging.DATE_TOLERANCE
+        params = {"lat": loc["lat"], "lon": loc["lon"], "d0": day_from, "d1": day_to}
+        if self.dialect == "postgresql":
+            sql = ("SELECT pk FROM events WHERE ST_DWithin(geog, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography, :m) "
+                   "AND day_from <= :d1 AND day_to >= :d0")
+            params["m"] = merging.MAX_RADIUS_KM * 1000.0
+        else:
+            south, north, west, east = near_bounds(loc["lat"], loc["lon"], merging.MAX_RADIUS_KM)
+            sql = ("SELECT pk FROM event_rtree WHERE lat1 >= :s AND lat0 <= :n AND lon1 >= :w AND lon0 <= :e "
+                   "AND day1 >= julianday(:d0) AND day0 <= julianday(:d1)")
+            params.update(s=south, n=north, w=west, e=east, d0=day_from.isoformat(), d1=day_to.isoformat())
+        pks = [row[0] for row in session.execute(text(sql), params)]
+        if not pks:
+            return []
+        rows = session.scalars(select(EventRow).where(EventRow.pk.in_(pks)).order_by(EventRow.id))
+        return [merging.Candidate(pk=r.pk, id=r.id, data=r.data, day_from=r.day_from, day_to=r.day_to) for r in rows]
+
+    def _merge_report(self, session: Session, row: ReportRow, reserved: dict[str, str] | None = None,
+                      used_ids: set[str] | None = None) -> None:
+        """Attach a report to the best matching event, or found a new event with it."""
+        report = self._report(row)
+        candidate = merging.best_candidate(report, self._candidates(session, report), self.kb)
+        if candidate is not None:
+            row.event_pk = candidate.pk
+            session.flush()
+            self._compose(session, session.get(EventRow, candidate.pk))
+            return
+        event_id = merging.new_event_id(report)
+        if reserved is not None and used_ids is not None:
+            previous = reserved.get(row.sort_key)
+            if previous and previous not in used_ids:
+                event_id = previous
+            used_ids.add(event_id)
+        while session.execute(select(EventRow.pk).where(EventRow.id == event_id)).first():
+            event_id = "ev_" + hashlib.sha1(event_id.encode()).hexdigest()[:12]   # taken: derive another, stably
+        event = EventRow(id=event_id, event_type=row.data["event_type"], sub_event_type=row.data["sub_event_type"],
+                         n_sources=1, search_text="", data={})
+        session.add(event)
+        session.flush()
+        row.event_pk = event.pk
+        session.flush()
+        self._compose(session, event)
+
+    def _refresh_events(self, session: Session, pks: set[int]) -> None:
+        for pk in sorted(pks):
+            event = session.get(EventRow, pk)
+            if event is None:
+                continue
+            has_reports = session.execute(select(ReportRow.id).where(ReportRow.event_pk == pk).limit(1)).first()
+            if has_reports:
+                self._compose(session, event)
+            else:
+                session.delete(event)
+        session.flush()
+
+    def _compose(self, session: Session, event: EventRow) -> None:
+        """Recompute a merged event's fields, index columns and actor rows from its reports."""
+        rows = session.scalars(select(ReportRow).where(ReportRow.event_pk == event.pk)
+                               .options(selectinload(ReportRow.document)).order_by(ReportRow.sort_key)).all()
+        reports = [self._report(r) for r in rows]
+        merged = merging.compose(reports, self.kb)
+        window = merging.window_of(merged, reports)
+        loc = merged.get("location") or {}
+        when = merged.get("date") or {}
+        event.event_type, event.sub_event_type = merged["event_type"], merged["sub_event_type"]
+        event.day_from, event.day_to = (window if window else (None, None))
+        day = when.get("date") or when.get("earliest") or when.get("latest")
+        event.date = dt.date.fromisoformat(day) if day else (window[0] if window else None)
+        event.lat, event.lon = loc.get("lat"), loc.get("lon")
+        event.precision, event.country = loc.get("precision"), loc.get("country")
+        event.fatalities = merged.get("fatalities")
+        event.n_sources = merged["n_sources"]
+        event.data = {"id": event.id, **merged}
+        names = []
+        session.execute(delete(EventActorRow).where(EventActorRow.event_pk == event.pk))
+        seen = set()
+        for role in ("actor1", "actor2", "claimed_by", "assoc_actor1", "assoc_actor2"):
+            value = merged.get(role)
+            for actor in (value if isinstance(value, list) else [value] if value else []):
+                name = " ".join(str(actor.get("name") or "").lower().split())[:256]
+                names.append(actor.get("name") or "")
+                if not name or (role, name) in seen:
+                    continue
+                seen.add((role, name))
+                session.add(EventActorRow(event_pk=event.pk, role=role, name=name, kb_id=actor.get("kb_id"),
+                                          display=actor.get("name") or name))
+        # the actors of every report too, so that a query finds an event by any actor a source named
+        for report in reports:
+            for role in ("actor1", "actor2"):
+                actor = report.event.get(role)
+                if actor and actor.get("name"):
+                    name = " ".join(actor["name"].lower().split())[:256]
+                    if ("reported", name) not in seen:
+                        seen.add(("reported", name))
+                        session.add(EventActorRow(event_pk=event.pk, role="reported", name=name,
+                                                  kb_id=actor.get("kb_id"), display=actor["name"]))
+        evidence = (merged.get("evidence") or {}).get("text") or ""
+        event.search_text = " ".join([*names, loc.get("name") or "", evidence, merged["event_type"],
+                                      merged["sub_event_type"]]).lower()
+        session.flush()
+
+    def merge(self, rebuild: bool = False) -> int:
+        """Merge reports not yet in an event; with rebuild, redo every event from all reports in sort order.
+
+        A rebuild keeps an event's id when the report that founded it founds one again.
+        """
+        with Session(self.writer) as session, session.begin():
+            write_lock(session.connection())
+            reserved: dict[str, str] = {}
+            used: set[str] = set()
+            if rebuild:
+                for sort_key, event_id in session.execute(
+                        select(ReportRow.sort_key, EventRow.id).join(EventRow, ReportRow.event_pk == EventRow.pk)
+                        .order_by(ReportRow.sort_key)):
+                    reserved.setdefault(sort_key, event_id)
+                # an event id goes back to the report that comes first among its reports
+                first_of: dict[str, str] = {}
+                for sort_key, event_id in sorted(reserved.items()):
+                    first_of.setdefault(event_id, sort_key)
+                reserved = {key: eid for eid, key in first_of.items()}
+                session.execute(update(ReportRow).values(event_pk=None))
+                session.execute(delete(EventActorRow))
+                session.execute(delete(EventRow))
+                session.flush()
+            pending = session.scalars(select(ReportRow).where(ReportRow.event_pk.is_(None))
+                                      .options(selectinload(ReportRow.document)).order_by(ReportRow.sort_key)).all()
+            for row in pending:
+                self._merge_report(session, row, reserved if rebuild else None, used if rebuild else None)
+            return session.scalar(select(func.count()).select_from(EventRow)) or 0
+
+    # ---- reading ----------------------------------------------------------------------------
+
+    def _where(self, f: EventFilter | None):
+        return conditions(f or EventFilter(), self.kb, self.dialect)
+
+    def events(self, f: EventFilter | None = None, limit: int = 100, offset: int = 0, sort: str = "date",
+               descending: bool = True) -> tuple[list[dict], int]:
+        """One page of merged events matching the filter, and how many match in all."""
+        if sort not in SORTS:
+            raise ValueError(f"sort: {sort!r} is not one of {', '.join(SORTS)}")
+        where = self._where(f)
+        column = SORTS[sort]
+        order = [column.desc().nulls_last() if descending else column.asc().nulls_last(), EventRow.id]
+        with Session(self.engine) as session:
+            total = session.scalar(select(func.count()).select_from(EventRow).where(*where)) or 0
+            rows = session.scalars(select(EventRow.data).where(*where).order_by(*order).limit(limit).offset(offset))
+            return list(rows), total
+
+    def iter_events(self, f: EventFilter | None = None, batch: int = 500) -> Iterator[dict]:
+        """Every matching event, oldest first, read in pages (for exports)."""
+        where = self._where(f)
+        with Session(self.engine) as session:
+            result = session.execute(select(EventRow.data).where(*where)
+                                     .order_by(EventRow.date.asc().nulls_last(), EventRow.id)
+                                     .execution_options(yield_per=batch))
+            for (data,) in result:
+                yield data
+
+    def event(self, event_id: str) -> Optional[dict]:
+        with Session(self.engine) as session:
+            return session.scalar(select(EventRow.data).where(EventRow.id == event_id))
+
+    def document(self, document_id: str) -> Optional[dict]:
+        with Session(self.engine) as session:
+            row = session.get(DocumentRow, document_id)
+            if row is None:
+                return None
+            events = session.scalars(select(EventRow.id).join(ReportRow, ReportRow.event_pk == EventRow.pk)
+                                     .where(ReportRow.document_id == document_id).distinct().order_by(EventRow.id))
+            return {"document": self._document_info(row), "text": row.text, "extraction": row.extraction,
+                    "events": list(events)}
+
+    @staticmethod
+    def _document_info(row: DocumentRow) -> dict:
+        return {"id": row.id, "url": row.url, "title": row.title, "outlet": row.outlet,
+                "published": row.published.isoformat() if row.published else None, "language": row.language}
+
+    def documents(self, limit: int = 100, offset: int = 0) -> tuple[list[dict], int]:
+        with Session(self.engine) as session:
+            total = session.scalar(select(func.count()).select_from(DocumentRow)) or 0
+            n_reports = (select(func.count()).select_from(ReportRow).where(ReportRow.document_id == DocumentRow.id)
+                         .correlate(DocumentRow).scalar_subquery())
+            columns = (DocumentRow.id, DocumentRow.url, DocumentRow.title, DocumentRow.outlet, DocumentRow.published,
+                       DocumentRow.language, n_reports.label("n_events"))
+            rows = session.execute(select(*columns).order_by(DocumentRow.published.desc().nulls_last(), DocumentRow.id)
+                                   .limit(limit).offset(offset))
+            return [{**self._document_info(row), "n_events": row.n_events or 0} for row in rows], total
+
+    def flags(self, limit: int = 100, offset: int = 0) -> tuple[list[dict], int]:
+        with Session(self.engine) as session:
+            total = session.scalar(select(func.count()).select_from(FlagRow)) or 0
+            rows = session.scalars(select(FlagRow).order_by(FlagRow.document_id, FlagRow.ordinal)
+                                   .limit(limit).offset(offset))
+            return [_flag_dict(r) for r in rows], total
+
+    def counts(self) -> dict[str, int]:
+        """How many rows each table holds (documents, reports, events, ...)."""
+        with Session(self.engine) as session:
+            return {model.__tablename__: session.scalar(select(func.count()).select_from(model)) or 0
+                    for model in (DocumentRow, ReportRow, EventRow, MentionRow, TallyRow, StatementRow,
+                                  RelationRow, FlagRow)}
+
+    def stats(self, f: EventFilter | None = None) -> dict:
+        """Counts of matching events by type, country, actor (actor1/actor2), ISO week (Monday) and day."""
+        where = self._where(f)
+        with Session(self.engine) as session:
+            total = session.scalar(select(func.count()).select_from(EventRow).where(*where)) or 0
+
+            def grouped(column, *extra):
+                query = select(column, func.count()).where(*where, *extra).group_by(column)
+                return {k: n for k, n in session.execute(query) if k is not None}
+
+            by_type = grouped(EventRow.event_type)
+            by_country = grouped(EventRow.country)
+            by_day_raw = grouped(EventRow.date)
+            actor_query = (select(EventActorRow.display, func.count(func.distinct(EventActorRow.event_pk)))
+                           .join(EventRow, EventRow.pk == EventActorRow.event_pk)
+                           .where(*where, EventActorRow.role.in_(("actor1", "actor2")))
+                           .group_by(EventActorRow.display))
+            by_actor = dict(session.execute(actor_query).all())
+        by_day = {day.isoformat(): n for day, n in sorted(by_day_raw.items())}
+        by_week: Counter[str] = Counter()
+        for day, n in by_day_raw.items():
+            by_week[(day - dt.timedelta(days=day.weekday())).isoformat()] += n
+
+        def ranked(counts: dict) -> dict:
+            return dict(sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0]))))
+
+        return {"total": total, "by_type": ranked(by_type), "by_country": ranked(by_country),
+                "by_actor": ranked(by_actor), "by_week": dict(sorted(by_week.items())), "by_day": by_day}
