@@ -338,13 +338,32 @@ def as_document(data: dict) -> Document:
                     url=data["url"], outlet=data["outlet"])
 
 
-@pytest.mark.xfail(reason="pipeline components landing", strict=False)
-@pytest.mark.parametrize("path", ARTICLE_FILES, ids=IDS)
-def test_pipeline_finds_the_expected_mentions(extractor, path):
-    data = load(path)
-    extraction = extractor.extract(as_document(data))
-    missed = missed_mentions(extraction, data)
-    assert not missed, f"{path.name}: {len(missed)} of {len(data['mentions'])} mentions\n  " + "\n  ".join(missed)
+# Share of the expected mentions of each kind the pipeline must find and resolve right over the whole
+# dev set, and the share of `absent` words it may still read wrongly. Floors a little under what the
+# pipeline reaches (docs/ACCURACY.md has the current figures): a regression fails, an article-specific
+# miss does not.
+MENTION_FLOORS = {"place": 0.93, "time": 0.97, "actor": 0.85, "person": 0.90, "source": 0.75}
+ABSENT_CEILING = 0.35
+
+
+def test_pipeline_finds_the_expected_mentions(extractor):
+    expected: dict[str, int] = {}
+    missed: dict[str, list[str]] = {}
+    absent_total, absent_wrong = 0, []
+    for path in ARTICLE_FILES:
+        data = load(path)
+        for item in data["mentions"]:
+            expected[item["kind"]] = expected.get(item["kind"], 0) + 1
+        absent_total += sum(1 for a in data.get("absent") or [] if a["kind"] in MENTION_KINDS)
+        for line in missed_mentions(extractor.extract(as_document(data)), data):
+            if line.startswith("absent"):
+                absent_wrong.append(f"{path.stem}: {line}")
+            else:
+                missed.setdefault(line.split()[0], []).append(f"{path.stem}: {line}")
+    for kind, floor in MENTION_FLOORS.items():
+        lost = missed.get(kind, [])
+        assert 1 - len(lost) / expected[kind] >= floor, f"{kind}: {len(lost)} of {expected[kind]} missed\n" + "\n".join(lost)
+    assert len(absent_wrong) <= ABSENT_CEILING * absent_total, "\n".join(absent_wrong)
 
 
 FLAGGED = [p for p in ARTICLE_FILES
