@@ -3,12 +3,22 @@
 `get_kb()` loads and validates every file once per process; `KnowledgeBase`
 answers the questions the pipeline and the checks ask (aliases, memberships on a
 date, office holders on a date).
+
+Validating 2,000+ entries takes a few tenths of a second, so `get_kb()` keeps the
+validated knowledge base in the user cache directory ($CONFLICTLENS_CACHE_DIR, else
+~/.cache/conflictlens) as a pickle named by a hash of the data files and of the
+versions of the code that reads them; a change to any of them loads and caches afresh.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
+import os
+import pickle
+import sys
+import tempfile
 from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
@@ -44,9 +54,15 @@ class KnowledgeBase:
         self.places = {p.id: p for p in places}
         self.offices = {o.id: o for o in offices}
         self.members_of: dict[str, list[tuple[str, object]]] = defaultdict(list)
+        self._states: dict[str, ActorEntry] = {}                                # country code -> its state entry
+        self._terms: dict[tuple[str, str], list[tuple[ActorEntry, object]]] = defaultdict(list)  # (office, country)
         for actor in actors:
             for link in actor.member_of:
                 self.members_of[link.id].append((actor.id, link))
+            if actor.kind == "state" and actor.country and actor.country not in self._states:
+                self._states[actor.country] = actor
+            for term in actor.offices:
+                self._terms[(term.office, term.country)].append((actor, term))
 
     def get(self, entry_id: str):
         return (self.actors.get(entry_id) or self.outlets.get(entry_id) or self.places.get(entry_id)
@@ -63,13 +79,15 @@ class KnowledgeBase:
 
     def office_holders(self, office: str, country: str, on: dt.date) -> list[ActorEntry]:
         """Persons holding `office` of `country` on that date."""
-        return [a for a in self.actors.values() if any(
-            t.office == office and t.country == country.upper() and t.active_on(on) for t in a.offices)]
+        holders: list[ActorEntry] = []
+        for actor, term in self._terms.get((office, country.upper()), ()):
+            if term.active_on(on) and not any(actor is h for h in holders):
+                holders.append(actor)
+        return holders
 
     def state_of(self, country: str) -> Optional[ActorEntry]:
         """The state entry of an ISO alpha-2 country code."""
-        code = country.upper()
-        return next((a for a in self.actors.values() if a.kind == "state" and a.country == code), None)
+        return self._states.get(country.upper())
 
     def __len__(self) -> int:
         return len(self.actors) + len(self.outlets) + len(self.places) + len(self.offices)
@@ -130,7 +148,60 @@ def _check_links(kb: KnowledgeBase) -> None:
                 raise KnowledgeBaseError(f"actor {actor.id}: office {term.office!r} is not in offices.yaml")
 
 
+def cache_dir() -> Path:
+    """$CONFLICTLENS_CACHE_DIR, else $XDG_CACHE_HOME/conflictlens, else ~/.cache/conflictlens."""
+    if os.environ.get("CONFLICTLENS_CACHE_DIR"):
+        return Path(os.environ["CONFLICTLENS_CACHE_DIR"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "conflictlens"
+
+
+def fingerprint(data_dir: Path = DATA_DIR) -> str:
+    """Hash of every data file (name and bytes) and of the code and library versions that build the KB."""
+    import pydantic
+
+    from .. import __version__
+
+    digest = hashlib.sha256(f"{__version__};{pydantic.VERSION};{sys.version_info[:2]};".encode())
+    for path in (Path(__file__), Path(__file__).with_name("schema.py"), *sorted(Path(data_dir).rglob("*.yaml"))):
+        digest.update(str(path.relative_to(path.parent.parent)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def load_cached_kb(data_dir: Path = DATA_DIR) -> KnowledgeBase:
+    """load_kb(data_dir) through the on-disk cache: unpickled when the data is unchanged, else loaded and stored."""
+    try:
+        path = cache_dir() / f"kb-{fingerprint(data_dir)}.pickle"
+    except OSError as exc:
+        log.debug("cannot fingerprint the knowledge base (%s); loading it", exc)
+        return load_kb(data_dir)
+    try:
+        with path.open("rb") as handle:
+            kb = pickle.load(handle)
+        if isinstance(kb, KnowledgeBase):
+            return kb
+    except FileNotFoundError:
+        pass
+    except Exception as exc:  # a truncated or stale file: load afresh and replace it
+        log.debug("knowledge-base cache %s unreadable (%s); rebuilding it", path, exc)
+    kb = load_kb(data_dir)
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".kb-", delete=False) as handle:
+            tmp = handle.name
+            pickle.dump(kb, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        for stale in path.parent.glob("kb-*.pickle"):   # caches of earlier data: never read again
+            if stale != path:
+                stale.unlink(missing_ok=True)
+    except Exception as exc:   # a read-only home: work without the cache
+        log.debug("cannot write the knowledge-base cache %s (%s)", path, exc)
+        if tmp and os.path.exists(tmp):
+            os.unlink(tmp)
+    return kb
+
+
 @lru_cache(maxsize=1)
 def get_kb() -> KnowledgeBase:
-    """The knowledge base of this process, loaded once."""
-    return load_kb()
+    """The knowledge base of this process, loaded once (from the disk cache when the data is unchanged)."""
+    return load_cached_kb()

@@ -1,0 +1,1 @@
+"""Scale: batch extraction on Dask, partitioned Parquet output, and a synthetic corpus for benchmarks."""
