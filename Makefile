@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test install eval clean system-deps
+.PHONY: demo test install eval clean system-deps screenshots
 
 $(STAMP): pyproject.toml web-frontend/package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,9 @@ test: $(STAMP) system-deps
 
 demo: $(STAMP)
 	$(BIN)/conflictlens demo
+
+screenshots: $(STAMP) system-deps
+	CONFLICTLENS_SCREENSHOTS=docs/img $(BIN)/python -m pytest -q tests/test_web.py
 
 eval: $(STAMP)
 	$(BIN)/conflictlens eval tests/data/articles --markdown docs/ACCURACY.md

@@ -1,7 +1,8 @@
 """The web app in a real headless Chromium, against `conflictlens serve` started on a free loopback port.
 
-The store is filled by real ingest of tests/data/web/articles.jsonl. The tests also save the
-screenshots README.md shows (docs/img/map.png, docs/img/event.png).
+The store is filled by real ingest of tests/data/web/articles.jsonl. The tests also take the
+screenshots README.md shows: into a temporary folder, or into docs/img when
+CONFLICTLENS_SCREENSHOTS=docs/img is set (`make screenshots`), so that a test run leaves the tree as it was.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -24,7 +26,7 @@ from conflictlens.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = Path(__file__).parent / "data" / "web" / "articles.jsonl"
-SCREENSHOTS = ROOT / "docs" / "img"
+SCREENSHOTS = Path(os.environ.get("CONFLICTLENS_SCREENSHOTS") or tempfile.mkdtemp(prefix="conflictlens-shots-"))
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
