@@ -7,7 +7,7 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
@@ -182,6 +182,15 @@ def extract(
 # ---- store commands (issue 4): ingest, merge, events, export, stats ----
 
 DB_HELP = "Database: a SQLite file or URL, or postgresql://... (default $CONFLICTLENS_DB, else ./conflictlens.db)."
+# The event filters shared by `events`, `export` and `stats` (the API takes the same ones).
+ActorOption = Annotated[Optional[str], typer.Option(help="Actor: knowledge-base id or name (aliases too).")]
+MembersOption = Annotated[bool, typer.Option("--include-members",
+                                             help="An umbrella matches its members on the event date, a member its umbrellas.")]
+TypeOption = Annotated[Optional[str], typer.Option("--type", help="ACLED event type or sub-event type.")]
+CountryOption = Annotated[Optional[str], typer.Option(help="ISO 3166-1 alpha-2 code.")]
+SinceOption = Annotated[Optional[str], typer.Option(help="First day, YYYY-MM-DD.")]
+UntilOption = Annotated[Optional[str], typer.Option(help="Last day, YYYY-MM-DD.")]
+NearOption = Annotated[Optional[str], typer.Option(help="LAT,LON,KM: within KM kilometres of a point.")]
 
 
 def _open_store(db: Optional[str]):
@@ -266,13 +275,13 @@ def merge(rebuild: bool = typer.Option(False, "--rebuild", help="Redo every merg
 
 @app.command()
 def events(
-    actor: Optional[str] = typer.Option(None, help="Actor: knowledge-base id or name (aliases too)."),
-    include_members: bool = typer.Option(False, "--include-members", help="An umbrella matches its members on the event date, a member its umbrellas."),
-    event_type: Optional[str] = typer.Option(None, "--type", help="ACLED event type or sub-event type."),
-    country: Optional[str] = typer.Option(None, help="ISO 3166-1 alpha-2 code."),
-    since: Optional[str] = typer.Option(None, help="First day, YYYY-MM-DD."),
-    until: Optional[str] = typer.Option(None, help="Last day, YYYY-MM-DD."),
-    near: Optional[str] = typer.Option(None, help="LAT,LON,KM: within KM kilometres of a point."),
+    actor: ActorOption = None,
+    include_members: MembersOption = False,
+    event_type: TypeOption = None,
+    country: CountryOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    near: NearOption = None,
     format: str = typer.Option("table", "--format", "-f", help="table, json (JSON Lines) or csv."),
     limit: int = typer.Option(100, help="At most this many events."),
     db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
@@ -297,13 +306,13 @@ def events(
 def export_events(
     format: str = typer.Option(..., "--format", "-f", help="acled-csv, geojson, parquet or jsonl."),
     out_file: Path = typer.Option(..., "--out", "-o", help="File to write."),
-    actor: Optional[str] = typer.Option(None, help="Actor: knowledge-base id or name (aliases too)."),
-    include_members: bool = typer.Option(False, "--include-members", help="An umbrella matches its members on the event date, a member its umbrellas."),
-    event_type: Optional[str] = typer.Option(None, "--type", help="ACLED event type or sub-event type."),
-    country: Optional[str] = typer.Option(None, help="ISO 3166-1 alpha-2 code."),
-    since: Optional[str] = typer.Option(None, help="First day, YYYY-MM-DD."),
-    until: Optional[str] = typer.Option(None, help="Last day, YYYY-MM-DD."),
-    near: Optional[str] = typer.Option(None, help="LAT,LON,KM: within KM kilometres of a point."),
+    actor: ActorOption = None,
+    include_members: MembersOption = False,
+    event_type: TypeOption = None,
+    country: CountryOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    near: NearOption = None,
     db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """Write merged events to a file: ACLED CSV, GeoJSON, Parquet or JSON Lines."""
@@ -324,13 +333,13 @@ def export_events(
 
 @app.command()
 def stats(
-    actor: Optional[str] = typer.Option(None, help="Actor: knowledge-base id or name (aliases too)."),
-    include_members: bool = typer.Option(False, "--include-members", help="An umbrella matches its members on the event date, a member its umbrellas."),
-    event_type: Optional[str] = typer.Option(None, "--type", help="ACLED event type or sub-event type."),
-    country: Optional[str] = typer.Option(None, help="ISO 3166-1 alpha-2 code."),
-    since: Optional[str] = typer.Option(None, help="First day, YYYY-MM-DD."),
-    until: Optional[str] = typer.Option(None, help="Last day, YYYY-MM-DD."),
-    near: Optional[str] = typer.Option(None, help="LAT,LON,KM: within KM kilometres of a point."),
+    actor: ActorOption = None,
+    include_members: MembersOption = False,
+    event_type: TypeOption = None,
+    country: CountryOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    near: NearOption = None,
     db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """Count merged events by type, country, actor and week."""
