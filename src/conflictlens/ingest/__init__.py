@@ -38,7 +38,7 @@ READERS = {"text": ("text", "read"), "html": ("html", "read"), "jsonl": ("jsonl"
            "json": ("jsonl", "read_json"), "feed": ("feed", "read")}
 UNSUPPORTED = {".pdf": "PDF", ".doc": "Word", ".docx": "Word", ".odt": "OpenDocument", ".rtf": "RTF",
                ".epub": "EPUB", ".zip": "ZIP", ".gz": "gzip", ".bz2": "bzip2", ".xz": "xz", ".tar": "tar",
-               ".warc": "WARC", ".csv": "CSV", ".tsv": "TSV", ".xlsx": "Excel", ".xls": "Excel"}
+               ".csv": "CSV", ".tsv": "TSV", ".xlsx": "Excel", ".xls": "Excel"}
 
 ErrorHandler = Callable[[InputError], None]
 
@@ -57,7 +57,7 @@ def input_files(directory: Path) -> Iterator[Path]:
             path = Path(root) / name
             if name.startswith("."):
                 continue
-            if path.suffix.lower() in EXTENSIONS:
+            if path.suffix.lower() in EXTENSIONS or name.lower().endswith((".warc", ".warc.gz")):
                 yield path
             else:
                 log.debug("skipping %s: not a supported extension", path)
@@ -82,6 +82,11 @@ def _format(path: Path, raw: RawInput) -> str:
 
 
 def _read_file(path: Path, max_bytes: int) -> Iterator[Document | InputError]:
+    from .warc import is_warc, read_warc
+
+    if is_warc(path):   # streamed record by record: the archive itself has no size limit
+        yield from read_warc(path, max_bytes)
+        return
     kind = UNSUPPORTED.get(path.suffix.lower())
     if kind is not None:
         raise InputError(str(path), f"unsupported format ({kind}); convert it to text or HTML first")
