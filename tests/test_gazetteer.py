@@ -118,3 +118,24 @@ def test_index_is_cached_on_disk_and_reopens_fast(gaz):
     fresh = Gazetteer(path)
     assert fresh.lookup("Erbil")
     assert time.perf_counter() - started < 2.0
+
+
+def test_the_feminine_ending_is_spelt_both_ways():
+    from conflictlens.geo.normalize import final_h_variant
+
+    assert final_h_variant("shabwa") == "shabwah" and final_h_variant("nasiriyah") == "nasiriya"
+    assert final_h_variant("wadi hadramawt") == "" and final_h_variant("gaza") == ""
+    assert final_h_variant("suq al shuyukha") == "suq al shuyukhah"
+
+
+def test_news_names_of_the_congo(gaz):
+    for name in ("Democratic Republic of Congo", "DRC", "Democratic Republic of the Congo"):
+        assert any(c.place.kind == "country" and c.place.country == "CD" for c in gaz.lookup(name)), name
+
+
+def test_after_a_settlement_noun_the_town_wins_over_the_country(gaz):
+    mention = Mention(name_key("Costa Rica"), gaz.lookup("Costa Rica"), want_town=True)
+    res = resolve([mention], countries=["MX"], neighbours=gaz.neighbours)[0]
+    assert res.place.kind == "populated" and res.place.country == "MX"
+    plain = resolve([Mention(name_key("Costa Rica"), gaz.lookup("Costa Rica"))], countries=["MX"])[0]
+    assert plain.place.kind == "country"

@@ -53,3 +53,18 @@ def name_key(text: str) -> str:
 def is_latin(text: str) -> bool:
     """True when the name is written in Latin script (diacritics allowed)."""
     return bool(name_key(text))
+
+
+def final_h_variant(key: str) -> str:
+    """The key with the Arabic feminine ending spelt the other way: "shabwa" <-> "shabwah", "nasiriya" <->
+    "nasiriyah" (news and GeoNames choose differently). "" when the last word is too short to tell."""
+    head, _, last = key.rpartition(" ")
+    if len(last) < 5:
+        return ""
+    if last.endswith("ah"):
+        last = last[:-1]
+    elif last.endswith("a"):
+        last += "h"
+    else:
+        return ""
+    return f"{head} {last}" if head else last

@@ -42,6 +42,7 @@ class Mention:
     key: str
     candidates: Sequence[Candidate]
     want_admin1: bool = False      # followed by "province", "governorate", "oblast", ...
+    want_town: bool = False        # after a settlement noun ("the town of X"): not a country or region
 
 
 @dataclass
@@ -100,6 +101,11 @@ def _plausible(mention: Mention) -> list[Candidate]:
     """Drop a region whose bare name is that of a town inside it: "Kharkiv" alone is the city."""
     if mention.want_admin1:
         return list(mention.candidates)
+    if mention.want_town:
+        # "near the town of Costa Rica" is the Mexican town, not the country
+        towns = [c for c in mention.candidates if c.place.kind in ("populated", "curated")]
+        if towns:
+            return towns
     towns = {c.place.admin1_code for c in mention.candidates if c.place.kind == "populated" and c.main}
     return [c for c in mention.candidates if not (c.place.kind == "admin1" and c.place.admin1_code in towns)]
 
@@ -119,10 +125,10 @@ def resolve(mentions: Sequence[Mention], countries: Iterable[str] = (), neighbou
     """Resolve every mention of a document; `countries`: ISO codes known from elsewhere (state actors).
 
     `neighbours(code) -> set of codes` widens the context to bordering countries when given.
-    Mentions of the same name resolve alike, so each distinct (key, want_admin1) is scored once.
+    Mentions of the same name resolve alike, so each distinct (key, want_admin1, want_town) is scored once.
     """
     given = {c.upper() for c in countries if c}
-    distinct = list({(m.key, m.want_admin1): m for m in mentions}.values())
+    distinct = list({(m.key, m.want_admin1, m.want_town): m for m in mentions}.values())
     results: list[Optional[Resolution]] = [None] * len(distinct)
     ctx = Context(countries=set(given))
     for _ in range(PASSES):
@@ -151,5 +157,5 @@ def resolve(mentions: Sequence[Mention], countries: Iterable[str] = (), neighbou
     for m, res in zip(distinct, results):
         if res is not None:
             res.in_context = bool(support.get(res.place.country, set()) - {m.key})
-    by_name = {(m.key, m.want_admin1): res for m, res in zip(distinct, results)}
-    return [by_name[(m.key, m.want_admin1)] for m in mentions]
+    by_name = {(m.key, m.want_admin1, m.want_town): res for m, res in zip(distinct, results)}
+    return [by_name[(m.key, m.want_admin1, m.want_town)] for m in mentions]

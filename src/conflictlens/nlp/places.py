@@ -23,7 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..geo import get_gazetteer
-from ..geo.normalize import ARTICLES, name_key
+from ..geo.normalize import ARTICLES, final_h_variant, name_key
 from ..geo.records import Candidate
 from ..geo.resolve import CLEAR_MARGIN, Mention, resolve
 from ..model import Location
@@ -40,13 +40,17 @@ def _yaml_load(text: str):
 LEXICON_DIR = Path(__file__).resolve().parent.parent / "kb" / "data" / "lexicon"
 MAX_TOKENS = 6
 CONNECTORS = ARTICLES | {"-", "of", "de", "del", "du", "la", "le", "los", "las", "di", "da", "do", "dos", "das", "y",
-                         "bin", "ibn", "bint", "ben", "sur"}
+                         "bin", "ibn", "bint", "ben", "sur", "and", "e", "i"}  # "Jammu and Kashmir", "Pul-e-Khumri"
 DASHES = {"-", "–", "—", "to"}
 WEAK_POPULATION = 15_000      # a town smaller than this needs a locative word or the document's country
 NOTABLE_POPULATION = 100_000  # a town this big is a place even when all its words are common words
 ALTERNATE_NAME_POPULATION = 500_000  # matched by an alternate name only ("Hamas" for Hamm): needs a cue below this
 HEADLINE_CAPS = 0.6           # share of capitalised words from which a sentence is taken for a title-case headline
 STATE_KINDS = ("state", "state_forces")
+METONYM_POPULATION = 500_000  # a city this big (a capital, usually) may stand for its government: "Kigali denies"
+QUOTES = {'"', "“", "”", "'"}
+# what follows a dateline's place: "BAGHDAD, Jan 18", "KYIV (Wire) –", "BAGHDAD:", "KABUL/ISLAMABAD (Wire) -"
+DATELINE_FOLLOWERS = {",", "(", "-", "–", "—", ":", "/"}
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,14 @@ class Lexicon:
     near_phrases: tuple[tuple[tuple[str, ...], str], ...]   # (tokens, relation), longest first
     countryside_words: frozenset[str]
     road_words: frozenset[str]
+    town_nouns: frozenset[str] = frozenset()
+    located_suffixes: frozenset[str] = frozenset()
+    government_nouns: frozenset[str] = frozenset()
+    stance_verbs: frozenset[str] = frozenset()
+    stance_auxiliaries: frozenset[str] = frozenset()
+    agent_words: frozenset[str] = frozenset()
+    people_words: frozenset[str] = frozenset()
+    action_verbs: frozenset[str] = frozenset()
 
 
 def _tokens(phrase: str) -> tuple[str, ...]:
@@ -94,6 +106,10 @@ def get_lexicon() -> Lexicon:
         near_phrases=tuple(sorted(near, key=lambda pr: -len(pr[0]))),
         countryside_words=words("countryside_words"),
         road_words=frozenset(w for p in data.get("road_words") or () for w in [str(p).lower().split()[-1]]),
+        town_nouns=words("town_nouns"), located_suffixes=words("located_suffixes"),
+        government_nouns=words("government_nouns"), stance_verbs=words("stance_verbs"),
+        stance_auxiliaries=words("stance_auxiliaries"), agent_words=words("agent_words"),
+        people_words=words("people_words"), action_verbs=words("action_verbs"),
     )
 
 
@@ -150,6 +166,7 @@ class Match:
     near: bool = False          # relation puts it near / in part of the place: precision at least 2
     cue: bool = False           # a locative word or relation phrase stands before it
     want_admin1: bool = False   # "X province"
+    want_town: bool = False     # "the town of X": a settlement, not a country that shares the name
 
 
 class PlaceTagger:
@@ -215,8 +232,9 @@ class PlaceTagger:
         if self._name_like(w, left) and w.lower[left] not in lex.qualifiers and w.lower[left] not in self.demonyms:
             return True
         n = len(w)
-        if end < n and (w.lower[end] in ARTICLES or (w.text[end] == "-" and end + 1 < n and w.text[end + 1].islower())):
-            return True  # "Ansar al-Sharia", "Iran-aligned", "Dasht-e-Barchi"
+        if end < n and (w.lower[end] in ARTICLES or (w.text[end] == "-" and end + 1 < n and w.text[end + 1].islower()
+                                                     and w.lower[end + 1] not in lex.located_suffixes)):
+            return True  # "Ansar al-Sharia", "Iran-aligned", "Dasht-e-Barchi" (but "Tripoli-based" is a place)
         if start >= 2 and w.text[start - 1] == "-" and w.text[start - 2].islower() and w.lower[start - 2] not in ARTICLES:
             return True  # "pro-Damascus", "Dasht-e-Barchi"
         return self._name_like(w, end) and w.lower[end] not in lex.feature_words and w.lower[end] != "international"
@@ -228,19 +246,31 @@ class PlaceTagger:
 
     @staticmethod
     def _dateline(w: Words, m: Match) -> bool:
-        """A dateline in capitals at the start of the text or of a paragraph: "BAGHDAD (Tigris Wire) –"."""
+        """A dateline in capitals at the start of the text or of a paragraph: "BAGHDAD (Tigris Wire) –".
+
+        The place is followed by a comma, bracket, dash, colon or slash: "MALE students marched" is no dateline.
+        """
         if not w.span_text(m.start, m.end).isupper():
             return False
-        return m.start == 0 or "\n" in w.doc_text[max(0, w.idx[m.start] - 2):w.idx[m.start]]
+        if m.end >= len(w) or w.text[m.end] not in DATELINE_FOLLOWERS:
+            return False
+        start = m.start
+        while start >= 2 and w.text[start - 1] == "/" and w.text[start - 2].isupper():
+            start -= 2  # "KABUL/ISLAMABAD": the second place of a shared dateline
+        return start == 0 or "\n" in w.doc_text[max(0, w.idx[start] - 2):w.idx[start]]
 
     @staticmethod
-    def _actor_blocks(doc: Doc, start: int, end: int) -> bool:
+    def _actor_blocks(doc: Doc, start: int, end: int, region: bool = False) -> bool:
         """Inside (or across) an actor's name: "Hezbollah Brigades in Iraq" is a name, not a place.
 
-        A state actor's span within the toponym does not count: a country's name is also its territory.
+        A state actor's span within the toponym does not count: a country's name is also its territory. Nor
+        does one that starts inside a region's name followed by "province" (`region`): "North Sinai province"
+        is the province, whatever group is called "Sinai Province".
         """
         for span in doc.spans.get("actors", ()):
             if span.end <= start or span.start >= end:
+                continue
+            if region and start < span.start:
                 continue
             actor = span._.actor
             state = actor is not None and actor.kind in STATE_KINDS
@@ -257,9 +287,15 @@ class PlaceTagger:
         strong = any(c.place.kind in ("country", "curated") for c in m.candidates)
         if single and (first in lex.stop_words or first in lex.name_words or first in lex.person_titles):
             return False
+        if single and first in self.demonyms and not m.want_admin1:
+            nxt = m.end
+            if nxt < len(w) and w.alpha[nxt] and w.text[nxt].islower():
+                return False  # "the Somali border", "Somali troops": the adjective, not the place
         if not strong and any(self._acronym(x) for x in w.text[m.start:m.end]) and not self._dateline(w, m):
             return False  # "IS", "SEMA", "FAMa": acronyms, not towns
         before = w.lower[m.start - 1] if m.start > 0 else ""
+        if before in lex.people_words and not m.want_admin1:
+            return False  # "ethnic Amhara militias": a people, not the region
         if before in lex.person_titles or (m.start > 1 and f"{w.lower[m.start - 2]} {before}" in lex.person_titles):
             return False
         headline = w.headline[m.start]
@@ -272,7 +308,7 @@ class PlaceTagger:
                     return False
             elif headline or not m.cue or (w.sent_start[m.start] and first in lowercase_words):
                 return False
-        return not self._actor_blocks(doc, m.start, m.end)
+        return not self._actor_blocks(doc, m.start, m.end, m.want_admin1)
 
     # -- the words around a toponym ---------------------------------------------------------------------
     def _relate(self, w: Words, m: Match) -> None:
@@ -289,6 +325,7 @@ class PlaceTagger:
         # "the town of X", "a village near X": look past the settlement noun and the article
         j = m.start
         if j >= 2 and w.lower[j - 1] == "of" and w.lower[j - 2] in lex.place_nouns:
+            m.want_town = w.lower[j - 2] in lex.town_nouns
             j -= 2
             m.cue = True
         ends = (j, j - 1) if j >= 1 and w.lower[j - 1] in ("the", "a", "an") else (j,)
@@ -300,7 +337,10 @@ class PlaceTagger:
             if end >= 2 and w.lower[end - 1] == "of":
                 direction = self._compass(w, end - 1)
                 if direction in lex.directions:
-                    m.relation, m.near, m.cue = f"{direction} of", True, True
+                    inside = self._after_the(w, end - 1)
+                    # "in the north of X" is a part of X (northern X); "north of X" lies outside it
+                    m.relation = f"{direction}ern" if inside else f"{direction} of"
+                    m.near, m.cue = True, True
                     return
         for end in ends:
             adjective = self._compass(w, end)
@@ -310,6 +350,13 @@ class PlaceTagger:
                 return
         if any(e >= 1 and w.lower[e - 1] in lex.locatives for e in ends):
             m.cue = True
+
+    def _after_the(self, w: Words, end: int) -> bool:
+        """The compass word ending at token `end` (exclusive) follows "the": "the north", "the south-east"."""
+        k = end
+        while k > 0 and end - k < 3 and (w.lower[k - 1] in self.lex.directions or w.text[k - 1] == "-"):
+            k -= 1
+        return k > 0 and k < end and w.lower[k - 1] == "the"
 
     def _compass(self, w: Words, end: int) -> str:
         """The compass word ending at token `end` (exclusive), hyphens joined: "north - east" -> "northeast"."""
@@ -338,8 +385,19 @@ class PlaceTagger:
 
     @staticmethod
     def _plausible(m: Match, res, region: set[str]) -> bool:
-        """Enough evidence for a town: size, its own name, a locative word, or the document's countries."""
+        """Enough evidence for a town: size, its own name, a locative word, or the document's countries.
+
+        Where the document's other names point to a region (their countries and neighbours), a place outside
+        it needs more: a region by its bare name needs a locative word ("the Litoral penitentiary" in a story
+        about Ecuador is no Equatorial Guinean province), and a name that is only one of a place's alternate
+        names needs half a million people ("Maré" in Rio is not Malé, Maldives).
+        """
         place = res.place
+        outside = bool(region) and place.country not in region
+        if outside and place.kind == "admin1" and not (m.cue or m.want_admin1):
+            return False
+        if outside and place.kind == "populated" and not res.candidate.main and place.population < ALTERNATE_NAME_POPULATION:
+            return False
         if place.kind != "populated":
             return True
         if not res.candidate.main and place.population < ALTERNATE_NAME_POPULATION:
@@ -350,6 +408,40 @@ class PlaceTagger:
         if place.population < NOTABLE_POPULATION and region and place.country not in region:
             return m.cue  # an Italian "Fano" in a story about Ethiopia
         return True
+
+    def _metonym(self, w: Words, m: Match, place, matches: list[Match]) -> bool:
+        """A country or big city standing for its government: "Russia's defence ministry", "Kigali denies",
+        "accused Damascus", "brokered by Russia and Turkey". Such a name is an actor, not a location."""
+        if m.cue or m.want_admin1 or not (place.kind == "country" or
+                                           (place.kind == "populated" and place.population >= METONYM_POPULATION)):
+            return False
+        lex, n = self.lex, len(w)
+        if m.end < n and w.lower[m.end] == "'s":
+            for k in range(m.end + 1, min(n, m.end + 5)):
+                if w.lower[k] in lex.government_nouns:
+                    return True
+                if w.cap[k] or not w.alpha[k]:
+                    break  # "Iraq's Anbar province", "Ukraine's second-largest city"
+            return False
+        if (m.end + 1 < n and w.lower[m.end] in lex.action_verbs and w.lower[m.end + 1] != "by"):
+            return True  # "Israel struck Damascus" ("Kyiv struck by drones" is the place)
+        k = m.end
+        while k < n and k - m.end < 4 and (w.lower[k] in lex.stance_auxiliaries or w.text[k] in QUOTES):
+            k += 1
+        if k < n and w.lower[k] in lex.stance_verbs:
+            return True
+        # "accused Damascus and Iran", "by Turkey, the United States and the European Union": walk left over
+        # the list to the word before its first name
+        ends = {o.end: o for o in matches if o is not m}
+        j = m.start
+        while j > 0:
+            if w.lower[j - 1] in (",", "and", "the"):
+                j -= 1
+            elif j in ends:
+                j = ends[j].start
+            else:
+                break
+        return j > 0 and w.lower[j - 1] in lex.agent_words
 
     # -- the whole document -------------------------------------------------------------------------------
     def _context_countries(self, doc: Doc) -> set[str]:
@@ -372,17 +464,19 @@ class PlaceTagger:
         """Longest acceptable match from each start, left to right."""
         spans = self._spans(doc, w)
         found = self.gaz.lookup_keys({key for _, _, key in spans})
+        # "Shabwa" is GeoNames' "Shabwah" too: a second lookup for the other spelling of the feminine ending
+        variants = {key: v for _, _, key in spans for v in [final_h_variant(key)] if v}
+        if variants:
+            more = self.gaz.lookup_keys(set(variants.values()))
+            found.update({key: found.get(key, ()) + more[v] for key, v in variants.items() if more.get(v)})
         by_start: dict[int, list[tuple[int, str]]] = {}
         for i, k, key in spans:
             if found.get(key):
                 by_start.setdefault(i, []).append((k, key))
         lowercase_words = {x for x, t in zip(w.lower, w.text) if x == t}
-        # tokens of actor and outlet names the knowledge base knows ("Al-Mayadeen", "Fars"): a place there
-        # only as "in Fars", "Fars province"
-        blocked = set()
-        for i, k, key in spans:
-            if key in self.other_names:
-                blocked.update(range(i, k))
+        # actor and outlet names the knowledge base knows ("Al-Mayadeen", "Fars"): a place there only as
+        # "in Fars", "Fars province", or inside a longer place name ("The National" in "W National Park")
+        blocked = [(i, k) for i, k, key in spans if key in self.other_names]
         matches: list[Match] = []
         i = 0
         while i < len(w):
@@ -391,7 +485,9 @@ class PlaceTagger:
                 m = Match(i, k, key, found[key])
                 self._relate(w, m)
                 m.cue = m.cue or self._dateline(w, m)
-                if blocked.isdisjoint(range(i, k)) or m.want_admin1 or (i > 0 and w.lower[i - 1] in self.lex.in_words):
+                free = all(b_end <= i or b_start >= k or (i <= b_start and b_end <= k and k - i > b_end - b_start)
+                           for b_start, b_end in blocked)
+                if free or m.want_admin1 or (i > 0 and w.lower[i - 1] in self.lex.in_words):
                     ok = self._text_ok(doc, w, m, lowercase_words)
                 else:
                     ok = False
@@ -413,7 +509,7 @@ class PlaceTagger:
         if not matches:
             return []
         self._roads(w, matches)
-        resolutions = resolve([Mention(m.key, m.candidates, m.want_admin1) for m in matches],
+        resolutions = resolve([Mention(m.key, m.candidates, m.want_admin1, m.want_town) for m in matches],
                               self._context_countries(doc), neighbours=self.gaz.neighbours)
         # the countries each place name of the document vouches for (clear resolutions only)
         support: dict[str, set[str]] = {c: {""} for c in self._context_countries(doc)}
@@ -426,6 +522,9 @@ class PlaceTagger:
             region = others.union(*(self.gaz.neighbours(c) for c in others))
             if res is None or not self._plausible(m, res, region):
                 log.debug("dropped weak place %r", doc[m.start:m.end].text)
+                continue
+            if self._metonym(w, m, res.place, matches):
+                log.debug("dropped %r: it stands for a government", doc[m.start:m.end].text)
                 continue
             place = res.place
             span = Span(doc, m.start, m.end, label="place")
@@ -451,7 +550,10 @@ def get_tagger() -> PlaceTagger:
 
 
 def _inside_longer(span: Span, places: list[Span]) -> bool:
-    return any(p.start <= span.start and span.end <= p.end and len(span) < len(p) for p in places)
+    """Inside a longer place name, or starting inside one and running past it ("Sinai province" of "North Sinai
+    province": the place was kept over that reading)."""
+    return any((p.start <= span.start and span.end <= p.end and len(span) < len(p))
+               or p.start < span.start < p.end < span.end for p in places)
 
 
 @Language.component("conflictlens_places")
