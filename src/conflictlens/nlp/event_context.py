@@ -23,6 +23,7 @@ DATELINE_MARKS = frozenset({"–", "—", "-", "(", "--"})
 RELATIVE_WORDS = frozenset({"who", "whom", "whose", "which"})
 EVENT_PRECISIONS = frozenset({"day", "week", "month"})
 LONG_RANGE_DAYS = 31
+JOINERS = frozenset({"and", "to", "through", "until", "till", "into", "-", "–"})
 
 
 @dataclass
@@ -45,7 +46,8 @@ class DocPlaces:
         dateline_end = 0
         first_tokens = doc[:12]
         for tok in first_tokens:
-            if tok.text in ("–", "—", "--") or (tok.text == "-" and tok.i > 1):
+            spaced = tok.i > 0 and bool(doc[tok.i - 1].whitespace_) and bool(tok.whitespace_)  # not "Al-Shabaab"
+            if spaced and (tok.text in ("–", "—", "--") or (tok.text == "-" and tok.i > 1)):
                 dateline_end = tok.idx + 1
                 break
         places, dateline_place = [], None
@@ -133,13 +135,48 @@ class DocPlaces:
                 continue
             if when.earliest and when.latest and (when.latest - when.earliest).days > LONG_RANGE_DAYS:
                 continue
+            if self._relative_aside(doc, span, anchor):
+                continue  # "in Wad Madani, which the RSF seized in December, fighters looted shops"
             k = span.end
             after = doc[k].lower_ if k < len(doc) else ""
             if self._reported(doc, span.start) or after in self.report_verbs:
                 report = report or when
                 continue
-            event = event or when
+            if event is None:
+                event = self._joined(doc, span, when, start, end)
         return event, report
+
+    @staticmethod
+    def _relative_aside(doc: Doc, span: Span, anchor: int) -> bool:
+        """The time sits in a relative clause set off by commas ("which the RSF seized in December") that
+        does not hold the trigger at character `anchor`."""
+        j, words = span.start - 1, []
+        while j >= 0 and doc[j].text not in (",", ";", ".") and not doc[j].is_space and span.start - j <= 10:
+            words.append(doc[j].lower_)
+            j -= 1
+        if not set(words) & RELATIVE_WORDS:
+            return False
+        k = span.end
+        while k < len(doc) and doc[k].text not in (",", ";", ".") and not doc[k].is_space:
+            k += 1
+        lo = doc[j + 1].idx if j + 1 < len(doc) else 0
+        hi = doc[k - 1].idx + len(doc[k - 1]) if k > 0 else 0
+        return not (lo <= anchor < hi)
+
+    def _joined(self, doc: Doc, span: Span, when: When, start: int, end: int) -> When:
+        """"on Sunday and Monday", "from Friday to Sunday": two times joined by a connector are one stretch."""
+        for other in self.times:
+            if other is span or not (start <= other.start_char and other.end_char <= end) or other._.when is None:
+                continue
+            first, second = (span, other) if span.start < other.start else (other, span)
+            between = [t.lower_ for t in doc[first.end:second.start]]
+            if 1 <= len(between) <= 2 and between[-1] in JOINERS and all(w in JOINERS | {"on", "the"} for w in between):
+                a, b = first._.when, second._.when
+                lo, hi = a.earliest or a.latest, b.latest
+                if lo and hi and lo < hi and (hi - lo).days <= LONG_RANGE_DAYS:
+                    return When(text=doc.text[first.start_char:second.end_char], span=(first.start_char, second.end_char),
+                                earliest=lo, latest=hi, precision="range")
+        return when
 
 
 def location_of(place: Span) -> Location:

@@ -74,6 +74,8 @@ class EventFilter:
         if hit.entry.form == "verb" and hit.end - hit.start == 1 and doc[hit.start].lower_.endswith("ing") \
                 and before and before[-1] in DETERMINERS:
             return False  # a gerund as a noun: "the killing of"
+        if hit.entry.form == "verb" and doc[hit.start].lower_.endswith("ing") and before and before[-1] == "from":
+            return False  # "to stop hoodlums from attacking motorists": prevented, not done
         if hit.entry.form == "verb" and doc[hit.start].lower_.endswith("ing") and hit.start > sent.start \
                 and doc[hit.start - 1].i in rd.actor_tokens:
             return False  # a participle after a noun: "students protesting against quotas", "a bus carrying"
@@ -92,8 +94,8 @@ class EventFilter:
         clause_since = self._since(doc, sent, hit)
         if plural and clause_since:
             return False
-        if set(before[-3:] + trigger_words) & PERFECT and clause_since:
-            return False
+        if set(before[-3:] + trigger_words) & PERFECT and (clause_since or self._since_after(doc, sent, hit)):
+            return False  # "402 people had been detained since Thursday": a count to date, not one event
         if set(before[-3:]) & {"has", "have"} and (self._undated(doc, sent) or self._since(doc, sent, hit, whole=True)):
             return False  # "have planted mines", "has repeatedly targeted": a habit, no event
         return True
@@ -110,14 +112,25 @@ class EventFilter:
         return [span._.when for span in doc.spans.get("times", [])
                 if span.start >= lo and span.end <= hi and span._.when is not None and span._.when.latest]
 
-    def _since(self, doc: Doc, sent: Span, hit: TriggerHit, whole: bool = False) -> bool:
-        """The trigger's clause holds a stretch of time ("since October 17", "in the past two years")."""
+    def _since(self, doc: Doc, sent: Span, hit: TriggerHit, whole: bool = False, any_length: bool = False) -> bool:
+        """The trigger's clause holds a stretch of time ("since October 17", "in the past two years"); with
+        any_length, any "since X" counts."""
         for when in self._clause_times(doc, sent, hit, whole):
             text = (when.text or "").lower()
+            if any_length and text.startswith("since"):
+                return True
             if when.earliest and ((when.latest - when.earliest).days > 31 or text.startswith(("since", "in the past", "over the past"))
                                   and (when.latest - when.earliest).days > 8):
                 return True
         return False
+
+    @staticmethod
+    def _since_after(doc: Doc, sent: Span, hit: TriggerHit) -> bool:
+        """A "since X" after the trigger in its sentence ("had launched 5,000 rockets, missiles and drones at
+        Israel since October 8"); one before it may belong to a relative clause ("troops, who have been
+        deployed since 2021, said they had opened a base")."""
+        return any(span.start >= hit.end and span.end <= sent.end and (span._.when is not None)
+                   and (span.text or "").lower().startswith("since") for span in doc.spans.get("times", []))
 
     def _undated(self, doc: Doc, sent: Span) -> bool:
         """No time expression in the sentence."""

@@ -10,6 +10,7 @@ mentions of one incident (nlp/merging.py) -> doc._.events (model.Event).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 from functools import lru_cache
@@ -20,7 +21,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
 from ..kb import get_kb
-from ..model import Actor, Event, Span as TextSpan
+from ..model import Actor, Event, Span as TextSpan, When
 from ..taxonomy import SUB_EVENT_TYPES, plover_for
 from . import extensions  # noqa: F401
 from .attribution import attribution_at
@@ -29,14 +30,15 @@ from .event_filters import EventFilter
 from .fatalities import fatalities
 from .mentions import GENERIC_KINDS, VIOLENT_TYPES, Mention, Reading
 from .merging import ANAPHORA, MentionMerger
-from .roles import (Role, SentenceView, between_pair, by_phrase, civilian_subject, first_target, is_passive, modifier,
-                    subject)
+from .roles import (PASSIVE_AUX, Role, SentenceView, between_pair, by_phrase, civilian_subject, first_target, is_passive,
+                    modifier, noun_actor, partners_after as _partners_after, subject)
 from .triggers import TriggerHit, get_finder, lexicon, phrase_pattern
 
 log = logging.getLogger(__name__)
 
 PROTEST_SUBS = frozenset({"Peaceful protest", "Protest with intervention", "Excessive force against protesters"})
 ARMED_KINDS = frozenset({"state", "state_forces", "militia", "umbrella", "rebel", "terrorist", "unidentified"})
+CLAIMING_KINDS = frozenset({"militia", "umbrella", "rebel", "terrorist"})  # who claims attacks (states announce)
 LIGHT_VERBS = frozenset({"carried", "carry", "launched", "conducted", "staged", "mounted", "executed", "waged", "led", "claimed",
                          "perpetrated", "made", "out"})
 
@@ -72,6 +74,13 @@ class EventExtractor:
         self.member_nouns = _words(self.lex.get("member_nouns", []))
         self.weapon_nouns = _words(self.lex.get("weapon_nouns", []))
         self.territory_types = frozenset(self.lex.get("territory_types", []))
+        self.former_words = _words(self.lex.get("former_words", []))
+        self.no_actor2_types = frozenset(self.lex.get("no_actor2_types", []))
+        self.protest_participles = _words(self.lex.get("protest_participles", []))
+        self.quantity_nouns = _words(self.lex.get("quantity_nouns", []))
+        self.territory_from_cues = tuple(tuple(str(c).lower().split()) for c in self.lex.get("territory_from_cues", []))
+        self.territory_leave_verbs = tuple(tuple(str(c).lower().split()) for c in self.lex.get("territory_leave_verbs", []))
+        self.partner_cues = tuple(tuple(str(c).lower().split()) for c in self.lex.get("partner_cues", []))
         self.generic_ids: dict[str, str] = self.lex["generic_actors"]
         kb = get_kb()
         civilians = kb.actors[self.generic_ids["civilians"]]
@@ -81,6 +90,10 @@ class EventExtractor:
         self.claims = Matcher(nlp.vocab)
         for n, phrase in enumerate(self.lex["claim_patterns"] + ["claimed by"]):
             self.claims.add(f"C{n}", [phrase_pattern(phrase)])
+        cues = (self.lex.get("remote_fire") or {}).get("cues", [])
+        self.remote_cues = Matcher(nlp.vocab) if cues else None
+        for n, phrase in enumerate(cues):
+            self.remote_cues.add(f"R{n}", [phrase_pattern(phrase)])
 
     # ---- knowledge-base helpers
     def forces(self, state_or_country, kind: str) -> Optional[Actor]:
@@ -147,7 +160,9 @@ class EventExtractor:
             if strong:
                 kept = strong
             else:
-                kept = kept[:1]
+                # "A soldier was killed when troops opened fire": the passive death is the outcome, the active verb the event
+                active = [h for h in kept if h.start == sent.start or doc[h.start - 1].lower_ not in PASSIVE_AUX]
+                kept = (active or kept)[:1]
             seen_subs: set[str] = set()
             crowd: Optional[Mention] = None  # the protest or riot of this sentence
             for hit in kept:
@@ -161,13 +176,42 @@ class EventExtractor:
                             crowd.sub = mention.sub
                         if crowd.actor2 is None:
                             crowd.actor2 = mention.actor2
+                        crowd.crowd = crowd.crowd or mention.crowd
                         continue
                     crowd = mention
                 seen_subs.add(mention.sub)
                 mentions.append(mention)
+        for mention in mentions:  # the speaker's own account of its attack is its claim
+            if mention.claimed_by is None and mention.actor1 is not None and mention.actor1.how == "speaker" \
+                    and mention.event_type in VIOLENT_TYPES and mention.actor1.actor.kind in CLAIMING_KINDS \
+                    and self._own_report(doc, mention.sent, mention.hit):
+                mention.claimed_by = mention.actor1.actor  # "Hezbollah said it had fired rockets": its own claim
+        self._remote_attacks(rd, mentions)
         self._claims(rd, mentions)
         merged = self.merger.merge(doc, mentions)
+        self._context_targets(merged)
         return [self._event(doc, m, ctx) for m in merged]
+
+    def _context_targets(self, merged: list[Mention]) -> None:
+        """Targets the sentence leaves unnamed but the article tells: arrests after a protest or riot hold
+        protesters or rioters; a drone or missile brought down belonged to whoever launched the last strike."""
+        last_crowd: Optional[Mention] = None
+        last_remote: Optional[Mention] = None
+        kb = get_kb()
+        for m in merged:
+            unnamed = m.actor2 is None or m.actor2.actor.kb_id == self.generic_ids["civilians"]
+            if m.sub == "Arrests" and unnamed and last_crowd is not None \
+                    and (not m.own_time or m.when.latest == last_crowd.when.latest):  # a raid days later is no crowd's arrest
+                entry = kb.actors[self.generic_ids["protesters" if last_crowd.event_type == "Protests" else "rioters"]]
+                m.actor2 = Role(Actor(kb_id=entry.id, name=entry.name, text="", kind=entry.kind), m.hit.start, "context")
+            elif m.sub == "Disrupted weapons use" and m.actor2 is None and last_remote is not None \
+                    and last_remote.actor1 is not None and last_remote.actor1.actor.kind not in GENERIC_KINDS \
+                    and (m.actor1 is None or m.actor1.actor.name != last_remote.actor1.actor.name):
+                m.actor2 = Role(last_remote.actor1.actor, last_remote.actor1.token, "context")
+            if m.event_type in ("Protests", "Riots"):
+                last_crowd = m
+            elif m.event_type == "Explosions/Remote violence":
+                last_remote = m
 
     # ---- one mention
     def _view(self, rd: Reading, sent: Span, country: Optional[str]) -> SentenceView:
@@ -176,7 +220,8 @@ class EventExtractor:
                             report_verbs=self.report_verbs, force_nouns=self.force_nouns, civilian_nouns=self.civilian_nouns,
                             demonym=self.demonym, forces=self.forces, country=country, floor=rd.floor,
                             member_nouns=self.member_nouns, weapon_nouns=self.weapon_nouns,
-                            civilian_actor=self.civilian_actor)
+                            civilian_actor=self.civilian_actor, quantity_nouns=self.quantity_nouns,
+                            partner_cues=self.partner_cues, former_words=self.former_words)
 
     def _mention(self, rd: Reading, sent: Span, hit: TriggerHit) -> Mention:
         doc, ctx = rd.doc, rd.ctx
@@ -213,13 +258,31 @@ class EventExtractor:
         mention.anaphoric = hit.entry.form == "noun" and j >= sent.start and doc[j].lower_ in ANAPHORA
         self._roles(doc, sent, hit, mention, view, rd.speaker_actor)
         self._retype(doc, sent, hit, mention)
+        if mention.event_type in ("Protests", "Riots"):
+            mention.crowd = self._crowd(view, hit)
+        target = mention.actor2
+        if mention.event_type == "Riots" and target is not None and target.actor.kind == "civilians":
+            span = rd.actor_at.get(target.token)
+            after = span.end if span is not None else target.token + 1
+            if after < sent.end and doc[after].lower_ in self.protest_participles:
+                # "attacked students protesting against quotas": the protesters are the target, the students their group
+                protesters = get_kb().actors[self.generic_ids["protesters"]]
+                mention.crowd = [target.actor] if target.actor.kb_id != self.generic_ids["civilians"] else []
+                mention.actor2 = Role(Actor(kb_id=protesters.id, name=protesters.name, text=target.actor.text,
+                                            span=target.actor.span, kind=protesters.kind), target.token, target.how)
         # date
         event_when, report_when = ctx.event_time(doc, sent.start_char, sent.end_char, trig_char)
         mention.own_time = event_when is not None
+        mention.reported_on = report_when is not None
         mention.when, mention.when_how = date_for(event_when, report_when, doc._.published)
         if event_when is None and rd.last_when is not None and sent.start - rd.last_when[0] < 120:
             # narrative continues ("Hours later", "On the same day"): the last dated event's day
             mention.when, mention.when_how = rd.last_when[1], "context"
+            last = rd.last_when[1]
+            if report_when is not None and report_when.latest and last.latest and last.latest < report_when.latest \
+                    and (report_when.latest - last.latest).days <= 7:
+                # "Troops later detained four men, the army said on Wednesday": after the narrative's day, by the report's
+                mention.when = When(earliest=last.earliest or last.latest, latest=report_when.latest, precision="range")
         mention.fatalities = fatalities(sent, self.lex)
         if mention.fatalities is None and sent.end < len(doc):
             following = doc[sent.end].sent
@@ -228,14 +291,83 @@ class EventExtractor:
                 mention.fatalities = 0  # "No casualties were reported." after the event
         if mention.location is not None and mention.location_how in ("clause", "sentence"):
             rd.last_location = mention.location
+        words = " " + " ".join(t.lower_ for t in sent) + " "
+        if event_when is None and mention.when_how == "context" and mention.when.latest \
+                and any(f" {w} " in words for w in self.lex.get("hours_later", [])):
+            # "Hours later, ...": the night may have turned; the last day or the next
+            mention.when = When(earliest=mention.when.earliest or mention.when.latest,
+                                latest=mention.when.latest + dt.timedelta(days=1), precision="range")
+        if event_when is None and any(f" {w} " in words for w in self.lex.get("overnight_words", [])):
+            # "destroyed 12 drones overnight, the ministry said": the night before the report (or publication)
+            day = report_when.latest if report_when is not None and report_when.latest else doc._.published
+            if day is not None:
+                mention.when = When(earliest=day - dt.timedelta(days=1), latest=day, precision="range")
+        later = self._days_later(sent)
+        if event_when is None and later is not None and mention.when_how == "context" and mention.when.latest:
+            # "Two days later, troops raided a house": counted from the narrative's day
+            day = mention.when.latest + dt.timedelta(days=later)
+            mention.when = When(earliest=day, latest=day, precision="day")
+        if event_when is None and report_when is not None and report_when.latest and self._own_report(doc, sent, hit):
+            # "Police said on Thursday they had arrested a man": an actor announcing its own act dates it by the announcement
+            mention.when = When(text=report_when.text, span=report_when.span, earliest=report_when.latest,
+                                latest=report_when.latest, precision="day")
         if mention.when_how == "sentence" and not mention.anaphoric:
             rd.last_when = (sent.end, mention.when)
         return mention
 
+    def _crowd(self, view: SentenceView, hit: TriggerHit) -> list[Actor]:
+        """The groups a protest or riot names in its clause: civilian groups ("students", "displaced families")
+        and named organisations ("supporters of the X Committee"); ACLED makes them associated actors."""
+        left, right = view.clause_left(hit.start), view.clause_right(hit.end, stop_at_comma=False)
+        found: list[Actor] = []
+        crowd_ids = {self.generic_ids["civilians"], self.generic_ids["protesters"], self.generic_ids["rioters"]}
+        seen: set[int] = set()
+        for j in range(left, right):
+            span = view.actor_at.get(j)
+            if span is None or span.start in seen:
+                continue
+            seen.add(span.start)
+            actor: Actor = span._.actor
+            if actor.kb_id in crowd_ids or actor.kind not in ("civilians", "political", "other") \
+                    or actor.kind != "civilians" and span.start >= hit.start:
+                continue  # organisations count as the crowd only as its subject ("supporters of X marched")
+            if all(a.kb_id != actor.kb_id for a in found):
+                found.append(actor.model_copy(update={"text": span.text, "span": (span.start_char, span.end_char)}))
+        return found
+
+    def _days_later(self, sent: Span) -> Optional[int]:
+        """"Two days later", "a day later", "the next day" at the start of a sentence: how many days on."""
+        words = [t.lower_ for t in sent if not t.is_space][:5]
+        numbers = {str(k).lower(): int(v) for k, v in self.lex.get("number_words", {}).items()}
+        for i in range(len(words) - 2):
+            if words[i + 1] in ("day", "days") and words[i + 2] == "later":
+                value = numbers.get(words[i]) if not words[i].isdigit() else int(words[i])
+                if value:
+                    return value
+        if words[:3] in (["the", "next", "day"], ["the", "following", "day"]):
+            return 1
+        return None
+
+    def _own_report(self, doc: Doc, sent: Span, hit: TriggerHit) -> bool:
+        """A reporting verb, then "they/it/we had" right before the trigger: the speaker tells of its own act."""
+        words = [t.lower_ for t in doc[sent.start:hit.start]]
+        said = next((i for i, w in enumerate(words) if w in self.report_verbs), None)
+        if said is None:
+            return False
+        tail = [w for w in words[said + 1:] if w != "that"]
+        return len(tail) <= 8 and bool(tail) and tail[-1] in ("had", "have", "has") \
+            and bool(set(tail[-3:-1]) & {"they", "it", "we", "its", "their", "our"})
+
     def _roles(self, doc, sent, hit, mention: Mention, view: SentenceView, speaker_actor) -> None:
         right = view.clause_right(hit.end)
+        # "fought off fighters who attacked a base": the object ends where its relative clause begins
+        right = next((j for j in range(hit.end, right) if doc[j].lower_ in ("who", "which", "whose")), right)
         if hit.entry.form == "noun":
             mention.actor1 = modifier(view, hit.start) or by_phrase(view, hit.end, view.clause_right(hit.end, False))
+            if mention.actor1 is None:
+                own, _ = noun_actor(view, hit.start, hit.end)  # the trigger names its force: "warplanes struck"
+                if own is not None and own.kind != "civilians":
+                    mention.actor1 = Role(own, hit.start, "noun")
             if mention.actor1 is None and any(doc[j].lower_ in LIGHT_VERBS for j in range(max(sent.start, hit.start - 5), hit.start)):
                 # "X carried out / launched <trigger>": the subject of the light verb
                 mention.actor1 = subject(view, hit.start)
@@ -251,22 +383,37 @@ class EventExtractor:
             pair = between_pair(view, hit.end, view.clause_right(hit.end, False))
             if pair and mention.actor1 is None:
                 mention.actor1, mention.actor2 = pair
+            if mention.actor1 is None and SUB_EVENT_TYPES[hit.entry.sub] == "Battles":
+                self._battle_sides(sent, hit, mention, view)
         else:
             pair = between_pair(view, hit.end, view.clause_right(hit.end, False))
             if pair:
                 mention.actor1, mention.actor2 = pair
             elif is_passive(view, hit.start):
-                mention.actor2 = subject(view, hit.start)
+                # a weak passive ("11 people were killed") counts victims of the event around it, no target of its own
+                near = None if hit.entry.weak else self._patient_start(view, hit)
+                mention.actor2 = first_target(view, near, hit.start) if near is not None else subject(view, hit.start)
                 mention.actor1 = by_phrase(view, hit.end, view.clause_right(hit.end, False))
             else:
                 mention.actor1 = subject(view, hit.start) or modifier(view, hit.start)
                 inside = first_target(view, hit.start + 1, hit.end) if hit.end - hit.start > 2 else None
-                if mention.actor1 is None and civilian_subject(view, hit.start) and mention.sub in ("Attack", "Armed clash"):
-                    mention.sub = "Mob violence"  # "residents armed with sticks attacked migrants"
                 mention.actor2 = inside or first_target(view, hit.end, right)  # "killed six villagers", "shot dead X"
+                if mention.actor1 is None and civilian_subject(view, hit.start) and mention.sub in ("Attack", "Armed clash"):
+                    if mention.actor2 is None:
+                        # a headline's passive with its verb only ("Farmers shot dead in Borno"): the farmers are the target
+                        mention.actor2 = first_target(view, view.clause_left(hit.start), hit.start)
+                    else:
+                        mention.sub = "Mob violence"  # "residents armed with sticks attacked migrants"
+        if mention.actor1 is None and hit.entry.form == "verb":
+            own, _ = noun_actor(view, hit.start, hit.end)  # the pattern holds its subject: "warplanes had struck"
+            if own is not None and own.kind != "civilians":
+                mention.actor1 = Role(own, hit.start, "noun")
         if mention.actor2 is None:
             mention.actor2 = self._participle_target(doc, sent, hit, view)
-        if mention.actor1 is None or mention.actor1.how == "noun":
+        if hit.entry.sub in self.territory_types and (mention.actor2 is None or mention.actor2.actor.kind == "civilians"):
+            mention.actor2 = self._former_holder(sent, hit, mention, view) or mention.actor2
+        if (mention.actor1 is None or mention.actor1.how == "noun") and hit.entry.form == "verb":
+            # "it said its fighters had attacked"; a noun trigger's "their vehicle struck a bomb" names a victim
             speaker = self._pronoun_speaker(doc, sent, hit, view, speaker_actor)
             if speaker is not None:
                 mention.actor1 = speaker
@@ -274,6 +421,80 @@ class EventExtractor:
             mention.actor1, mention.actor2 = mention.actor2, mention.actor1  # "X repelled Y's assault": Y attacked
         if mention.actor1 and mention.actor2 and mention.actor1.actor.name == mention.actor2.actor.name:
             mention.actor2 = None
+
+    def _patient_start(self, view: SentenceView, hit: TriggerHit) -> Optional[int]:
+        """Where the subject of a passive trigger starts when a comma or "and" sets it apart from the clause's
+        first phrase: in "settlers stormed the village, and a man was shot dead" the man, never the settlers."""
+        left = view.clause_left(hit.start)
+        for j in range(hit.start - 1, left, -1):
+            if view.doc[j].text == "," or view.lower(j) == "and":
+                return j + 1
+        return None
+
+    def _battle_sides(self, sent: Span, hit: TriggerHit, mention: Mention, view: SentenceView) -> None:
+        """A nominal battle with no perpetrator ("killed in a gunfight with soldiers", "Soldiers killed four
+        members of X in a gunfight"): its sides are the sentence's subject, the one it acted on before the
+        trigger, and the party "with X" after it. State forces come first (ACLED's habit for battles)."""
+        sides: list[Role] = []
+        main = subject(view, hit.start, left=sent.start)
+        if main is not None:
+            sides.append(main)
+            j = main.token + 1
+            skip = self.member_nouns | self.weapon_nouns | {"security", "special", "armed", "ground", "forces"}
+            while j < hit.start and (view.actor_at.get(j) is view.actor_at.get(main.token) is not None or view.lower(j) in skip):
+                j += 1  # "Taliban security forces": one actor
+            while j < hit.start:
+                other = first_target(view, j, hit.start)
+                if other is None:
+                    break
+                if other.actor.kind != "civilians":
+                    sides.append(other)
+                    break
+                j = other.token + 1
+        right = view.clause_right(hit.end, False)
+        for j in range(hit.end, right):
+            if view.lower(j) == "with":
+                role = first_target(view, j + 1, view.clause_right(j + 1, False))
+                if role is not None and role.actor.kind != "civilians":
+                    sides.append(_partners_after(view, role, view.clause_right(j + 1, False)))
+                break
+        seen, unique = set(), []
+        for role in sides:
+            if role.actor.name not in seen:
+                seen.add(role.actor.name)
+                unique.append(role)
+        unique.sort(key=lambda r: r.actor.kind not in ("state", "state_forces"))
+        if unique:
+            mention.actor1 = unique[0]
+        if len(unique) > 1:
+            mention.actor2 = unique[1]
+
+    def _former_holder(self, sent: Span, hit: TriggerHit, mention: Mention, view: SentenceView) -> Optional[Role]:
+        """Who held the territory before: "retook X from Y", "after driving out Y", "after Y abandoned it",
+        "villages that Y seized" (lexicon `territory_from_cues`, `territory_leave_verbs`)."""
+        mine = mention.actor1.actor.name if mention.actor1 else None
+
+        def usable(role: Optional[Role]) -> Optional[Role]:
+            if role is None or role.actor.kind == "civilians" or role.actor.name == mine:
+                return None
+            return role
+
+        for j in range(hit.end, sent.end):
+            for cue in self.territory_from_cues:
+                if tuple(view.lower(m) for m in range(j, min(j + len(cue), sent.end))) == cue:
+                    start = j + len(cue)
+                    role = usable(first_target(view, start, view.clause_right(start, False)))
+                    if role is not None:
+                        return role
+        for j in range(sent.start, sent.end):
+            if j in range(hit.start, hit.end):
+                continue
+            for verb in self.territory_leave_verbs:
+                if tuple(view.lower(m) for m in range(j, min(j + len(verb), sent.end))) == verb:
+                    role = usable(subject(view, j))
+                    if role is not None:
+                        return role
+        return None
 
     def _participle_target(self, doc, sent, hit, view: SentenceView) -> Optional[Role]:
         """', killing five police officers': the people killed tell the target when no object does."""
@@ -286,7 +507,10 @@ class EventExtractor:
         """'X said its fighters had attacked ...': X acted (and, being the speaker, claims it)."""
         left = view.clause_left(hit.start)
         words = {doc[j].lower_ for j in range(left, hit.start)}
+        before = " " + " ".join(doc[j].lower_ for j in range(left, hit.start)) + " "
         if not words & {"it", "its", "they", "their"}:
+            if any(f" {p} " in before for p in self.pronouns if " " in p):
+                return self._last_armed_actor(doc, sent, speaker_actor, view)  # "The fighters looted shops"
             return None
         chain = attribution_at(doc, doc[hit.start].idx)
         if not chain:
@@ -307,7 +531,7 @@ class EventExtractor:
                 text = doc.char_span(*source.span, alignment_mode="expand").text
                 return Role(Actor(kb_id=entry.id, name=entry.name, text=text, span=source.span, kind=entry.kind),
                             hit.start, "speaker")
-        return None
+        return self._last_armed_actor(doc, sent, speaker_actor, view)  # the speaker is no actor: "they" is the last group
 
     def _last_armed_actor(self, doc, sent, speaker_actor, view: SentenceView) -> Optional[Role]:
         """'they', 'the group' with no speaker: the last named armed non-state actor of the three sentences before."""
@@ -344,6 +568,38 @@ class EventExtractor:
             if mention.actor2 and mention.actor2.actor.kind not in ("state_forces", "state"):
                 mention.actor2 = None
 
+    # ---- attacks from afar
+    def _remote_attacks(self, rd: Reading, mentions: list[Mention]) -> None:
+        """Generic attacks that the text shows were made from afar: by a group described as firing toward a
+        place, or by a state (not forces on the ground) in another country (lexicon `remote_fire`,
+        `foreign_state_strike`)."""
+        doc = rd.doc
+        remote = self.lex.get("remote_fire") or {}
+        firers: set[str] = set()
+        for _, start, end in self.remote_cues(doc) if self.remote_cues is not None else []:
+            sent = doc[start].sent
+            view = self._view(rd, sent, rd.ctx.country)
+            role = subject(view, start)
+            if role is None and {t.lower_ for t in doc[sent.start:start]} & {"they", "it", "group"}:
+                role = self._last_armed_actor(doc, sent, rd.speaker_actor, view)
+            if role is not None:
+                firers.add(role.actor.name)
+        words = _words(remote.get("applies_to", []))
+        strike = self.lex.get("foreign_state_strike") or {}
+        for m in mentions:
+            actor = m.actor1.actor if m.actor1 else None
+            if actor is None:
+                continue
+            trigger = doc[m.hit.start:m.hit.end].text.lower()
+            if actor.name in firers and trigger in words and m.event_type == "Battles":
+                m.sub = remote["sub"]
+                continue
+            if actor.kind == "state" and m.sub in strike.get("from", []) and m.location is not None:
+                entry = get_kb().actors.get(actor.kb_id or "")
+                home = getattr(entry, "country", None) if entry is not None else None
+                if home and m.location.country and home != m.location.country:
+                    m.sub = strike["sub"]
+
     # ---- claims
     def _claims(self, rd: Reading, mentions: list[Mention]) -> None:
         doc, speaker_actor = rd.doc, rd.speaker_actor
@@ -367,6 +623,13 @@ class EventExtractor:
                 claimer = subject(view, start)
                 if claimer is not None and view.clause_left(start) > sent.start:
                     claimer = subject(view, start, left=sent.start) or claimer
+                # "X, the group that has fought Y for years, claimed responsibility": X speaks, so it is a source span
+                speaking = next((speaker_actor[j] for j in range(max(sent.start, rd.floor), start) if j in speaker_actor), None)
+                if speaking is not None and (claimer is None or speaking.start < claimer.token) \
+                        and speaking._.actor.kind not in GENERIC_KINDS and speaking._.actor.kind != "person":
+                    claimer = Role(speaking._.actor.model_copy(update={"text": speaking.text,
+                                                                       "span": (speaking.start_char, speaking.end_char)}),
+                                   speaking.start, "subject")
                 if claimer is None:
                     for j in range(start - 1, sent.start - 1, -1):
                         span = speaker_actor.get(j)  # the group speaking: "X said in a statement it claimed"
@@ -374,13 +637,13 @@ class EventExtractor:
                             claimer = Role(span._.actor.model_copy(update={"text": span.text, "span": (span.start_char, span.end_char)}),
                                            span.start, "subject")
                             break
-            if claimer is None and any(t.lower_ in ("they", "it", "group") for t in doc[max(sent.start, start - 3):start]):
+            if claimer is None and any(t.lower_ in ("they", "it", "group") for t in doc[sent.start:start]):
                 claimer = self._last_armed_actor(doc, sent, speaker_actor, view)
             if claimer is None or claimer.actor.kind in GENERIC_KINDS or claimer.actor.kind == "person" or claimer.how == "noun":
                 continue
             target = self._claimed_mention(doc, mentions, sent, start)
-            if target is None:
-                continue
+            if target is None or doc[start].lower_ == "said" and target.sent.start != sent.start:
+                continue  # "said its forces had neutralised 1,150 militants": speaks of its own sentence only
             target.claimed_by = claimer.actor
             if target.actor1 is None or target.actor1.actor.kind in GENERIC_KINDS or target.actor1.how in ("noun", "default"):
                 target.actor1 = Role(claimer.actor, claimer.token, "claim")
@@ -443,23 +706,49 @@ class EventExtractor:
         if actor1 is not None and m.sub in PROTEST_SUBS and actor1.kind in ("civilians", "state", "state_forces"):
             actor1 = None  # ACLED: the protesters are actor1 of a protest
         if actor1 is not None and m.event_type == "Riots" and (actor1.kind in ("civilians", "state", "state_forces")
-                                                                or actor1.kb_id == self.generic_ids["protesters"]):
-            actor1 = None  # and rioters of a riot
+                                                                or actor1.kb_id == self.generic_ids["protesters"]
+                                                                or m.actor1.how == "pronoun"):
+            actor1 = None  # and rioters of a riot ("they" of a riot is no armed group)
+        crowd = [self._name(a, country, m.sub) for a in m.crowd]
+        if actor1 is not None and m.event_type in ("Protests", "Riots") and actor1.kind in ("political", "other") \
+                and actor1.kb_id not in (self.generic_ids["protesters"], self.generic_ids["rioters"]):
+            crowd = [actor1] + [a for a in crowd if a.kb_id != actor1.kb_id]  # "BYC supporters held a sit-in":
+            actor1 = None  # the protesters are actor1, the organisation their associated actor
         if actor1 is None:
             actor1 = self._default_actor1(m.sub, country)
         actor2 = self._name(m.actor2.actor, country, m.sub) if m.actor2 else None
         if actor2 is not None and actor2.kind == "civilians" and m.sub in self.territory_types:
             actor2 = None  # "recaptured two villages": the villages are the territory, not a target
-        if actor2 is None:
+        if m.sub in self.no_actor2_types:
+            actor2 = None
+        elif actor2 is None:
             actor2 = self._default_actor(self.lex.get("default_actor2") or {}, m.sub, country)
         assoc2: list[Actor] = []
         if actor2 is not None and actor2.kind == "civilians" and actor2.kb_id not in (None, self.generic_ids["civilians"]):
             # ACLED: "Civilians (Nigeria)" is the actor, "Farmers (Nigeria)" its associated actor
             assoc2 = [actor2]
             actor2 = self._generic("civilians", country, m.sub).model_copy(update={"text": actor2.text, "span": actor2.span})
+        if m.sub == "Excessive force against protesters":
+            # the dev set's convention: the force that fired is actor1, the protesters actor2 with their groups
+            force = actor2 if actor2 is not None and actor2.kind in ("state", "state_forces") else \
+                self._default_actor(self.lex.get("default_actor2") or {}, m.sub, country)
+            actor1, actor2 = force, self._generic("protesters", country, m.sub)
+            assoc2, crowd = crowd, []
+        elif m.event_type in ("Protests", "Riots") and m.sub != "Mob violence":
+            assoc1 = assoc1 + [a for a in crowd if all(a.name != b.name for b in assoc1)]
+        elif m.sub == "Mob violence":
+            assoc1 = assoc1 + [a for a in crowd if a.kind != "civilians" and all(a.name != b.name for b in assoc1)]
+            if actor2 is not None and actor2.kb_id == self.generic_ids["protesters"]:
+                assoc2 = [a for a in crowd if a.kind == "civilians"]
         claimed = self._name(m.claimed_by, country, m.sub) if m.claimed_by else None
         if actor2 is not None and actor1 is not None and actor2.name == actor1.name:
             actor2 = None
+        if m.event_type == "Battles" and actor1 is not None and actor2 is None and actor1.kind in ("state", "state_forces") \
+                and m.sub not in self.territory_types:
+            actor2 = self._generic("unidentified", country, m.sub)  # state forces fought someone the text does not name
+        if m.event_type == "Battles" and actor1 is not None and actor2 is not None and actor2.kind == "civilians":
+            # a battle is fought between armed sides: civilians are not one; the other side is unidentified
+            actor2 = self._generic("unidentified", country, m.sub).model_copy(update={"text": actor2.text, "span": actor2.span})
         fatal = m.fatalities
         if fatal is None and m.sub in self.lex.get("zero_fatality_types", []):
             fatal = 0

@@ -1,6 +1,7 @@
 """Fatalities of one event from its sentence: "killing at least 12", "nine ... were killed", "no casualties".
 
-The injured are a different number and never counted; unverified words ("dozens") give no number.
+The injured are a different number and never counted, but a sentence that reports only injured people
+says nobody died (0, ACLED's practice); unverified words ("dozens") give no number.
 Numbers come in digits or words (kb/data/lexicon/events.yaml `number_words`).
 """
 
@@ -18,6 +19,9 @@ from .triggers import phrase_pattern
 QUALIFIERS = frozenset({"at", "least", "more", "than", "about", "around", "some", "nearly", "almost", "over", "up", "to", "as",
                         "many", "estimated", "another"})
 INJURY = frozenset({"wounded", "wounding", "injured", "injuring", "hurt", "wounds", "injuries"})
+DEATH_HINTS = frozenset({"killed", "killing", "kills", "kill", "dead", "died", "dies", "death", "deaths", "bodies", "body",
+                         "fatalities", "lives", "toll", "corpses", "massacre", "massacred", "executed", "beheaded", "lynched",
+                         "assassinated", "assassination", "murdered", "slain"})
 
 
 def number(word: str, words: dict[str, int]) -> Optional[int]:
@@ -62,6 +66,11 @@ def _number_after(tokens: list[str], i: int, words: dict[str, int]) -> Optional[
     return None
 
 
+def _age(tokens: list[str], k: int) -> bool:
+    """The number at k is an age ("a 19-year-old died"), not a count."""
+    return tokens[k + 1:k + 3] == ["-", "year"] or (k + 1 < len(tokens) and tokens[k + 1].startswith("year-old"))
+
+
 _MATCHERS: dict[tuple[int, tuple[str, ...]], Matcher] = {}
 
 
@@ -89,8 +98,10 @@ def fatalities(region: Span, lexicon: dict) -> Optional[int]:
                 value = _number_before(tokens, i - 2, words) if i >= 2 else None
                 # walk back over the noun phrase to its number
                 k = i - 2
-                while value is None and k >= 0 and i - k < 8 and tokens[k] not in (",", ";"):
-                    value = number(tokens[k], words) if tokens[k] not in ("a", "an") else None
+                while value is None and k >= 0 and i - k < 11 and tokens[k] not in (",", ";"):
+                    value = number(tokens[k], words) if tokens[k] not in ("a", "an") and not _age(tokens, k) else None
+                    if value is None and prev == "was" and tokens[k] in ("a", "an"):
+                        value = 1  # "an Armenian soldier was killed"
                     k -= 1
                 if value is not None:
                     return value
@@ -102,7 +113,7 @@ def fatalities(region: Span, lexicon: dict) -> Optional[int]:
             if value is not None and i >= 1 and tokens[i - 1] not in ("a", "an"):
                 return value
         elif tok in ("dead", "died", "deaths", "dies", "bodies"):
-            if tok == "dead" and i >= 1 and tokens[i - 1] == "shot":  # "shot dead a clan elder", "shot dead two men"
+            if tok == "dead" and i >= 1 and tokens[i - 1] in ("shot", "shooting"):  # "shot dead a clan elder", "shooting dead 12"
                 value = _number_after(tokens, i + 1, words)
                 if value is None:
                     k = i - 2
@@ -115,7 +126,7 @@ def fatalities(region: Span, lexicon: dict) -> Optional[int]:
             k = i - 1
             while k >= 0 and i - k < 6 and tokens[k] not in (",", ";"):
                 value = number(tokens[k], words)
-                if value is not None and tokens[k] not in ("a", "an"):
+                if value is not None and tokens[k] not in ("a", "an") and not _age(tokens, k):
                     return value
                 k -= 1
         elif tok == "death" and i >= 1 and tokens[i - 1] == "to":  # "beat two men to death"
@@ -125,4 +136,6 @@ def fatalities(region: Span, lexicon: dict) -> Optional[int]:
                 if value is not None and tokens[k] not in ("a", "an"):
                     return value
                 k -= 1
+    if any(tok in INJURY for tok in tokens) and not any(tok in DEATH_HINTS for tok in tokens):
+        return 0  # "wounding three people" and no death: ACLED codes the event with 0 fatalities
     return None

@@ -39,7 +39,9 @@ class Mention:
     anaphoric: bool = False
     own_place: bool = False
     own_time: bool = False
+    reported_on: bool = False  # the sentence dates only its report ("said on Thursday")
     merged: list["Mention"] = field(default_factory=list)
+    crowd: list[Actor] = field(default_factory=list)  # who protested or rioted: "students", "supporters of X"
 
     @property
     def event_type(self) -> str:

@@ -19,6 +19,7 @@ from .mentions import GENERIC_KINDS, VIOLENT_TYPES, Mention
 
 ANAPHORA = frozenset({"the", "this", "that", "both", "these", "those"})
 INTERVENTION_SUBS = frozenset({"Protest with intervention", "Excessive force against protesters"})
+CROWD_AND_BATTLE_TYPES = frozenset({"Protests", "Riots", "Battles"})  # events whose arrests are part of them (ACLED)
 NEAR_TOKENS = 80  # how far (in tokens) a follow-up sentence may be from the event it continues
 
 
@@ -27,6 +28,12 @@ def _near(a: Optional[Location], b: Optional[Location], km: float = 25.0) -> boo
     if a is None or b is None:
         return True
     return haversine_km(a.lat, a.lon, b.lat, b.lon) <= km
+
+
+def _same_night(mention: Mention, last: Mention) -> bool:
+    """The mention's day is the last event's, or the day after ("clashes continued until the early hours")."""
+    a, b = mention.when.latest, last.when.latest
+    return a is not None and b is not None and 0 <= (a - b).days <= 1
 
 
 class MentionMerger:
@@ -42,6 +49,12 @@ class MentionMerger:
                       and m.event_type in VIOLENT_TYPES and mention.sub in ("Armed clash", "Attack")]
         return compatible[-1] if compatible else (earlier[-1] if earlier else None)
 
+    def _definite(self, doc: Doc, mention: Mention) -> bool:
+        """The sentence opens with a definite or pronoun subject and no reporting verb before the trigger."""
+        first = next((t for t in mention.sent if not t.is_space), mention.sent[0])
+        reported = any(t.lower_ in self.report_verbs for t in doc[first.i:mention.hit.start])
+        return (first.lower_ in ANAPHORA or first.lower_ in self.pronouns) and not reported
+
     def merge(self, doc: Doc, mentions: list[Mention]) -> list[Mention]:
         kept: list[Mention] = []
         for mention in mentions:
@@ -53,7 +66,8 @@ class MentionMerger:
                     target = None  # "the drone attack on the base in X": another place, another event
             elif kept and kept[-1].sent.start != mention.sent.start and mention.sub in INTERVENTION_SUBS \
                     and kept[-1].event_type in ("Protests", "Riots") and mention.sent.start - kept[-1].sent.end < NEAR_TOKENS \
-                    and (not mention.own_time or mention.when == kept[-1].when):
+                    and (not mention.own_time or _same_night(mention, kept[-1])) \
+                    and (not mention.own_place or _near(kept[-1].location, mention.location)):  # "In Abuja, police ..."
                 # "Riot police fired tear gas to break up the crowd": how the protest ended, not a new event
                 last = kept[-1]
                 if last.sub == "Peaceful protest":
@@ -61,17 +75,21 @@ class MentionMerger:
                 last.merged.append(mention)
                 if last.actor2 is None:
                     last.actor2 = mention.actor2
+                last.crowd = last.crowd or mention.crowd
                 continue
-            elif kept and not mention.own_time and kept[-1].sent.start != mention.sent.start:
+            elif kept and kept[-1].sent.start != mention.sent.start \
+                    and (not mention.own_time or mention.when.latest == kept[-1].when.latest and self._definite(doc, mention)):
+                # "The women ... were attacked on Saturday": the same day and a definite subject tell the same incident
                 last = kept[-1]
                 near = mention.sent.start - last.sent.end < NEAR_TOKENS
-                first = next((t for t in mention.sent if not t.is_space), mention.sent[0])
-                reported = any(t.lower_ in self.report_verbs for t in doc[first.i:mention.hit.start])
                 # "The convoy ... was hit by an IED": the definite subject is the last event's, not "The army said ..."
-                definite = (first.lower_ in ANAPHORA or first.lower_ in self.pronouns) and not reported
+                definite = self._definite(doc, mention)
                 same_place = not mention.own_place or _near(last.location, mention.location)
                 if near and (last.sub == mention.sub and same_place or mention.hit.entry.weak
-                             or definite and last.event_type in VIOLENT_TYPES and mention.event_type in VIOLENT_TYPES):
+                             or definite and last.event_type in VIOLENT_TYPES and mention.event_type in VIOLENT_TYPES
+                             or mention.sub == "Arrests" and same_place and not mention.reported_on
+                             and last.event_type in CROWD_AND_BATTLE_TYPES):
+                    # "Police detained 23 people." after a protest or a police raid: arrests made in that event
                     target = last
             if target is None:
                 if mention.hit.entry.weak and mention.hit.entry.form == "noun" and not (mention.own_time and mention.own_place):
@@ -88,6 +106,7 @@ class MentionMerger:
                 target.fatalities = mention.fatalities
             if target.claimed_by is None:
                 target.claimed_by = mention.claimed_by
+            target.crowd = target.crowd or mention.crowd
             if target.location is None:
                 target.location = mention.location
             if target.when_how != "sentence" and mention.when_how == "sentence":

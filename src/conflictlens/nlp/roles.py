@@ -59,13 +59,17 @@ class SentenceView:
     member_nouns: frozenset[str] = frozenset()  # "fighters" of "fighters of X"
     weapon_nouns: frozenset[str] = frozenset()  # "drones" of "Ukrainian drones"
     civilian_actor: Optional[Actor] = None  # the generic actor a civilian noun names
+    quantity_nouns: frozenset[str] = frozenset()  # "dozens" of "dozens of settlers": X is the phrase's head
+    partner_cues: tuple[tuple[str, ...], ...] = ()  # "backed by", "supported by": X acts with the subject
+    former_words: frozenset[str] = frozenset()  # "former", "retired": the person is a civilian
 
     def lower(self, i: int) -> str:
         return self.doc[i].lower_
 
     def is_boundary(self, i: int) -> bool:
         tok = self.doc[i]
-        return tok.text in (";", ":") or tok.lower_ in CLAUSE_WORDS or tok.lower_ in self.report_verbs
+        return tok.text in (";", ":") or tok.lower_ in CLAUSE_WORDS or tok.lower_ in self.report_verbs \
+            or (tok.is_space and "\n" in tok.text)  # a headline with no full stop ends at its line break
 
     def clause_left(self, i: int) -> int:
         """First token of the clause that ends just before token i (skipping relative 'who/which')."""
@@ -99,19 +103,20 @@ def noun_actor(view: SentenceView, i: int, end: int) -> tuple[Optional[Actor], i
     """An actor named by a common noun at token i: a force noun ("soldiers", "riot police", with a
     demonym before it: "Nigerien soldiers") or a civilian noun. Returns (actor, tokens used)."""
     words = [view.doc[k].lower_ for k in range(i, min(end, i + 3))]
-    for kind, nouns in view.force_nouns.items():
-        for noun in sorted(nouns, key=lambda n: -len(n.split())):
-            parts = noun.split()
-            if words[:len(parts)] == parts:
-                state = None
-                before = view.prev_word(i)
-                if before >= view.sent.start:
-                    state = view.demonym(view.doc[before].text)
-                actor = view.forces(state or view.country, kind)
-                if actor is not None:
-                    return actor.model_copy(update={"text": view.doc[i:i + len(parts)].text,
-                                                    "span": (view.doc[i].idx, view.doc[i + len(parts) - 1].idx
-                                                             + len(view.doc[i + len(parts) - 1]))}), len(parts)
+    by_length = sorted(((noun, kind) for kind, nouns in view.force_nouns.items() for noun in nouns),
+                       key=lambda pair: -len(pair[0].split()))  # "military police" before "military"
+    for noun, kind in by_length:
+        parts = noun.split()
+        if words[:len(parts)] == parts:
+            state = None
+            before = view.prev_word(i)
+            if before >= view.sent.start:
+                state = view.demonym(view.doc[before].text)
+            actor = view.forces(state or view.country, kind)
+            if actor is not None:
+                return actor.model_copy(update={"text": view.doc[i:i + len(parts)].text,
+                                                "span": (view.doc[i].idx, view.doc[i + len(parts) - 1].idx
+                                                         + len(view.doc[i + len(parts) - 1]))}), len(parts)
     if words and words[0] in view.civilian_nouns:
         tok = view.doc[i]
         return view.civilian_actor.model_copy(update={"text": tok.text, "span": (tok.idx, tok.idx + len(tok))}), 1
@@ -124,12 +129,15 @@ def _from_span(span: Span) -> Actor:
 
 
 def _governed(view: SentenceView, start: int, left: int) -> Optional[str]:
-    """The preposition governing the phrase that starts at token `start` (one modifier may sit between), or None."""
+    """The preposition governing the phrase that starts at token `start` (one modifier may sit between), or None.
+    "of" after a quantity ("dozens of settlers", "a group of gunmen", "200 of the fighters") governs nothing."""
     j = view.prev_word(start)
     for _ in range(2):
         if j < left:
             return None
         word = view.lower(j)
+        if word == "of" and j - 1 >= left and (view.lower(j - 1) in view.quantity_nouns or view.doc[j - 1].like_num):
+            return None
         if word in PREPOSITIONS:
             return word
         if view.doc[j].is_punct:
@@ -197,7 +205,7 @@ def civilian_subject(view: SentenceView, trigger_start: int) -> bool:
 
 def _co_actor(view: SentenceView, i: int, end: int) -> Optional[Actor]:
     """An actor starting at token i (an actor span, a force noun, or a demonym before one)."""
-    while i < end and view.doc[i].lower_ in DETERMINERS | {"members", "fighters", "units"} | {"of"}:
+    while i < end and view.doc[i].lower_ in DETERMINERS | {"members", "fighters", "units", "allied"} | {"of"}:
         i += 1
     if i >= end:
         return None
@@ -226,6 +234,26 @@ def _with_partners(view: SentenceView, role: Role, nxt: int, trigger_start: int)
         partner = _co_actor(view, nxt + 1, trigger_start)
         if partner is not None and partner.name != role.actor.name:
             role.assoc.append(partner)
+    k = nxt + 1 if nxt < trigger_start and view.doc[nxt].text == "," else nxt
+    for cue in view.partner_cues:  # "Somali troops, backed by clan militias, recaptured"
+        if tuple(view.lower(m) for m in range(k, min(k + len(cue), trigger_start))) == cue:
+            partner = _co_actor(view, k + len(cue), trigger_start)
+            if partner is not None and partner.name != role.actor.name and partner.kind not in ("unidentified",):
+                role.assoc.append(partner)
+            break
+    return role
+
+
+def partners_after(view: SentenceView, role: Role, end: int) -> Role:
+    """'with soldiers and police': the actors joined to `role` by "and" before token `end` are its associates."""
+    k = role.token + 1
+    while k < end and (view.actor_at.get(k) is not None and view.actor_at[k] is view.actor_at.get(role.token)
+                       or view.lower(k) in view.weapon_nouns or view.lower(k) in {"forces", "police", "officers"}):
+        k += 1
+    if k < end and view.lower(k) == "and":
+        partner = _co_actor(view, k + 1, end)
+        if partner is not None and partner.name != role.actor.name:
+            role.assoc.append(partner)
     return role
 
 
@@ -233,6 +261,10 @@ def first_target(view: SentenceView, start: int, end: int) -> Optional[Role]:
     """The first actor or target noun between tokens start and end (places and sources skipped)."""
     j = start
     while j < end:
+        if view.lower(j) in view.former_words and view.civilian_actor is not None and j + 1 < end:
+            tok = view.doc[j + 1]  # "a former officer of the army": a civilian now
+            return Role(view.civilian_actor.model_copy(update={"text": tok.text, "span": (tok.idx, tok.idx + len(tok))}),
+                        j + 1, "noun")
         span = view.actor_at.get(j)
         if span is not None and j in view.place_tokens and _governed(view, span.start, start) in LOCATIVE_PREPS:
             j = span.end  # "in southern Lebanon": a place, not a target
@@ -275,6 +307,8 @@ def modifier(view: SentenceView, trigger_start: int) -> Optional[Role]:
         if tok.lower_ in ("a", "an", "the") or tok.text in (",", ";") or tok.lower_ in PREPOSITIONS or j < view.floor:
             return None
         span = view.actor_at.get(j)
+        if span is not None and span._.actor.kind == "civilians":
+            return None  # "a female suicide bomber": civilians never perpetrate
         if span is not None:
             return _with_partners(view, Role(_from_span(span), span.start, "modifier"), trigger_start, trigger_start)
         state = view.demonym(tok.text)
