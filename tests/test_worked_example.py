@@ -97,3 +97,69 @@ def test_vague_times_are_low_precision_ranges(extraction):
 def test_sources_are_found_with_their_kind(extraction, fragment, kind, extractor):
     texts = [m for m in mentions(extraction, "source") if fragment.lower() in m.text.lower()]
     assert texts, f"no source mention containing {fragment!r}"
+
+
+# --- events, tally, statements, relations and the flag that expected.md describes ----------------------
+
+def events_near(extraction, lat, lon, km_max=25):
+    return [e for e in extraction.events if e.location and km(e.location.lat, e.location.lon, lat, lon) <= km_max]
+
+
+@pytest.mark.parametrize("place,lat,lon", [("Pik airfield", 32.80, 35.71), ("Eilat", 29.56, 34.95),
+                                           ("Erbil", 36.19, 44.01)])
+def test_the_groups_attacks_are_remote_violence_by_the_umbrella(extraction, place, lat, lon):
+    found = events_near(extraction, lat, lon)
+    assert found, f"no event at {place}"
+    for event in found:
+        assert event.event_type == "Explosions/Remote violence"
+        assert event.actor1 is not None and event.actor1.kb_id == "islamic_resistance_in_iraq"
+
+
+def test_the_erbil_drone_attack_is_claimed_on_wednesday(extraction):
+    drone = [e for e in events_near(extraction, 36.19, 44.01) if e.sub_event_type == "Air/drone strike"]
+    assert len(drone) == 1
+    event = drone[0]
+    assert event.claimed_by is not None and event.claimed_by.kb_id == "islamic_resistance_in_iraq"
+    assert event.actor2 is not None and event.actor2.kb_id == "military_us"
+    assert event.date.latest == dt.date(2023, 12, 27)
+
+
+def test_the_damascus_killing_is_an_israeli_strike(extraction):
+    (event,) = events_near(extraction, 33.51, 36.28)
+    assert event.actor1 is not None and event.actor1.kb_id in ("state_il", "military_il")
+    assert event.actor2 is not None and event.actor2.kb_id == "irgc"
+
+
+def test_the_pik_attack_is_dated_by_the_report_and_attributed_to_the_journalist(extraction):
+    (event,) = events_near(extraction, 32.80, 35.71, km_max=5)
+    assert event.date.latest == PUBLISHED and event.date.date is None
+    assert [s.kind for s in event.attribution] == ["journalist"]
+
+
+def test_the_aggregate_is_a_tally_not_events(extraction):
+    (tally,) = [t for t in extraction.tallies if t.count == 106]
+    assert tally.since.earliest == dt.date(2023, 10, 17) and tally.as_of.latest == dt.date(2023, 12, 27)
+    assert {w.country for w in tally.where} == {"IQ", "SY"}
+    assert [s.kb_id for s in tally.attribution][0] == "al_mayadeen"
+    assert len(extraction.events) <= 6
+
+
+def test_the_threat_and_the_stalled_talks_are_statements(extraction):
+    kinds = {(s.kind, getattr(s.speaker, "kb_id", None)) for s in extraction.statements}
+    assert ("threat", "kataib_hezbollah") in kinds
+    assert any(kind == "negotiation" for kind, _ in kinds)
+
+
+def test_the_umbrella_its_five_members_its_founding_and_its_backer(extraction):
+    members = {r.subject.kb_id for r in extraction.relations
+               if r.predicate == "member_of" and r.object.kb_id == "islamic_resistance_in_iraq"}
+    assert members == {"kataib_hezbollah", "harakat_hezbollah_al_nujaba", "kataib_sayyid_al_shuhada",
+                       "ansar_allah_al_awfiya", "kataib_al_imam_ali"}
+    formed = [r for r in extraction.relations if r.predicate == "formed"]
+    assert formed and formed[0].date.earliest == dt.date(2023, 10, 1) and formed[0].date.latest == dt.date(2023, 10, 31)
+    assert any(r.predicate == "backed_by" and r.object.kb_id == "state_ir" for r in extraction.relations)
+
+
+def test_the_wrong_prime_minister_is_flagged(extraction):
+    (flag,) = extraction.flags
+    assert flag.kind == "office_holder" and "Kadhimi" in flag.evidence.text and "al-Sudani" in flag.message
