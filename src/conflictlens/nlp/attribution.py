@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import logging
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -100,6 +101,12 @@ def lexicon() -> dict:
         "case_free": set(data["case_free"]), "institutions": data["institutions"],
         "office_modifiers": set(data["office_modifiers"]), "outlet_endings": set(data["outlet_name_endings"]),
         "trailing": set(data["trailing_clause"]), "participles": set(data["participles"]),
+        "state_bodies": data["state_bodies"], "carried": set(data["carried_by"]),
+        "document_participles": set(data["document_participles"]), "passive_next": set(data["passive_next"]),
+        "passive_verbs": set(data["passive_verbs"]), "no_subject_before": set(data["no_subject_before"]),
+        "adjective_before": set(data["adjective_before"]), "place_nouns": set(data["place_nouns"]),
+        "possessive_places": set(data["possessive_places"]),
+        "place_participles": set(data["place_participles"]), "group_heads": set(data["group_heads"]),
     }
 
 
@@ -241,6 +248,9 @@ class Attribution:
         states = [a for a in kb.actors.values() if a.kind == "state" and a.country]
         for state in states:
             self.country_name[state.country] = state.name
+        self.actor_ids = {a.name: a.id for a in kb.actors.values()}
+        self.forces_country = {a.name: a.country for a in kb.actors.values()  # "of the Armed Forces of Ukraine"
+                               if a.kind == "state_forces" and a.country}
         self._add(tok, "country", ((s.country, n) for s in states for n in [*s.names(), *s.demonyms]))
         self._add(tok, "office", ((o.id, t) for o in kb.offices.values() for t in o.titles))
         self._add(tok, "descriptor", (("d", d) for d in self.lex["descriptors"]))
@@ -390,8 +400,15 @@ class Attribution:
             elif cand.source.affiliation:
                 offices[cand.office] = cand.source
         for cand in st.cand_start.values():  # every outlet named is a source mention
-            if cand.role == "outlet" and cand.context:
+            if cand.role == "outlet" and cand.context and not self._dateline_credit(st, cand):
                 self._mention(st, cand, cand.source)
+
+    @staticmethod
+    def _dateline_credit(st: _DocState, cand: _Cand) -> bool:
+        """'KABUL (Tigris Wire) –': the publisher's credit in the opening dateline, not a source in the text."""
+        low, (unit_start, unit_end) = st.low, st.units[st.unit_of[cand.start]]
+        return (st.unit_of[cand.start] == 0 and cand.start - 1 > unit_start and low[cand.start - 1] == "("
+                and cand.end + 1 < unit_end and low[cand.end] == ")" and st.shapes[cand.end + 1].punct)
 
     def _outlets(self, st: _DocState) -> list[_Cand]:
         low, lex = st.low, self.lex
@@ -599,6 +616,8 @@ class Attribution:
         low, lex = st.low, self.lex
         if h in st.actor_tokens and st.covering_actor(h).actor.kind not in GENERIC_KINDS:
             return None  # "The Arakan Army" is a name, not a role
+        if h + 1 < len(low) and low[h + 1] in lex["adjective_before"]:
+            return None  # "official figures": the head word is an adjective here
         if st.cap[h] and h + 1 < len(low) and (st.cap[h + 1] or low[h + 1] == "'s") and \
                 h > st.units[st.unit_of[h]][0]:
             return None  # "Monywa People's Defence Force": a word of a longer name
@@ -623,10 +642,11 @@ class Attribution:
             elif country is not None:
                 affs.append((2, country[1]))
                 j = country[0]
-            elif w in ("-", "'s"):
+            elif w in ("-", "'s", "'", "’"):  # "the students' union"
                 j -= 1
                 continue
-            elif w in lex["modifiers"] or w in lex["heads"] or w in lex["anaphora"]["same"]:
+            elif w in lex["modifiers"] or w in lex["heads"] or w in lex["anaphora"]["same"] or (
+                    w in lex["possessive_places"] and low[j] == "'s"):  # "the territory's administrator"
                 j -= 1
             elif w in lex["determiners"]:
                 det, j = w, j - 1
@@ -638,9 +658,9 @@ class Attribution:
                 break
             mods += 1
         left = j
-        while left < h and low[left] in ("-", "'s"):
+        while left < h and low[left] in ("-", "'s", "'", "’"):
             left += 1
-        right, post_actor, name = h + 1, None, None
+        right, post_actor, name, linked = h + 1, None, None, None
         for _ in range(3):
             end = _seq_at(low, right, lex["anonymity"], unit_end)
             if end:
@@ -664,6 +684,9 @@ class Attribution:
             person = st.actor_start.get(right)  # "army spokesman Yahya Rasool"
             if person is not None and person.actor.kind == "person":
                 right, name = person.end, person.actor.name
+            elif person is not None and person.actor.kind not in GENERIC_KINDS and kind == "official":
+                right, name, post_actor = person.end, person.actor.name, person  # "the UN mission MINUSCA"
+                linked = person.actor.kb_id
             elif self._capitalised(st, right, unit_start):
                 run = self._name_run(st, right, unit_end)
                 if run > right:
@@ -672,7 +695,8 @@ class Attribution:
         if bare and det is None and low[h] in lex["needs_modifier"]:
             return None
         chars = st.chars(left, right)
-        if kind == "group" and det in ("the", "that", "this") and not any(rank == 0 for rank, _ in affs):
+        if (kind == "group" or (low[h] in lex["group_heads"] and mods == 0)) and det in ("the", "that", "this") and \
+                not any(rank == 0 for rank, _ in affs):
             antecedent = self._group_antecedent(st, left)
             if antecedent is not None:
                 actor = antecedent.actor
@@ -686,9 +710,99 @@ class Attribution:
             return _Cand(left, right, "anaphor", Source(name=self._phrase_name(st, left, right, None), kind=kind,
                                                         span=chars), head=low[h])
         affiliation = min(affs)[1] if affs else None
+        if name is None and kind == "spokesperson":
+            name = self._spokesperson_name(st, left, h, det, post_actor)
+        if name is None:
+            name = self._possessive_name(st, left, right, h, det, affs)
         source = Source(name=name or self._phrase_name(st, left, right, post_actor), kind=kind,
-                        affiliation=affiliation, span=chars)
-        return _Cand(left, right, "role", source, head=low[h])
+                        affiliation=affiliation, span=chars, kb_id=linked)
+        return _Cand(left, right, "role", self._state_body(st, left, right, h, affs, source), head=low[h])
+
+    def _spokesperson_name(self, st: _DocState, left: int, h: int, det: Optional[str],
+                           post_actor: Optional[_ActorRef]) -> Optional[str]:
+        """A spokesperson of a named organisation under the organisation's name, as annotators name it:
+        'a spokesman for the group' -> 'Baloch Yakjehti Committee spokesman', 'the council's military
+        spokesman' -> 'Southern Transitional Council military spokesman', 'a Taliban police spokesman in the
+        province' -> 'Taliban police spokesman'."""
+        low = st.low
+        start = left + 1 if det is not None else left
+        org = None
+        if post_actor is not None:
+            org = post_actor.actor.name
+        elif start + 1 < h and low[start + 1] == "'s" and low[start] in self.lex["anaphora"]["named_heads"]:
+            found = self._named_actor(st, low[start], left)  # "the council's military spokesman"
+            org, start = (found.actor.name, start + 2) if found is not None else (None, start)
+        else:
+            inside = st.actor_start.get(start)
+            if inside is not None and inside.end <= h and inside.actor.kind not in GENERIC_KINDS:
+                org, start = inside.actor.name, inside.end
+                if start < h and low[start] == "'s":
+                    start += 1
+        if org is None:
+            return None
+        return " ".join([org, st.text_of(start, h + 1)]) if start <= h else None
+
+    def _possessive_name(self, st: _DocState, left: int, right: int, h: int, det: Optional[str],
+                         affs: list[tuple[int, str]]) -> Optional[str]:
+        """A role of a state body or of a place named before, under that name: "the health ministry's emergency
+        service" -> "Ministry of Health of Libya emergency service", "the city's health office" (after Taiz) ->
+        "Taiz city health office"."""
+        low = st.low
+        poss = next((m for m in range(left, h) if low[m] == "'s"), None)
+        if poss is None or poss == left:
+            return None
+        rest = st.text_of(poss + 1, right)
+        if low[poss - 1] in {b["head"] for b in self.lex["state_bodies"]}:
+            body = self._state_body(st, left, poss, poss - 1, affs, Source(name="", span=(0, 0)))
+            return f"{body.name} {rest}" if body.name else None
+        if det == "the" and poss == left + 2 and low[left + 1] in self.lex["possessive_places"]:
+            para = st.para_of[left]
+            before = [(s, e) for (s, e) in st.places if e <= left and para - st.para_of[s] <= 1]
+            if before:
+                s, e = max(before)
+                place = st.text_of(s, e)
+                noun = "" if low[e - 1] == low[left + 1] else f" {low[left + 1]}"
+                return f"{place}{noun} {rest}"
+        return None
+
+    def _named_actor(self, st: _DocState, head: str, before: int) -> Optional[_ActorRef]:
+        """The last actor named before `before`, within reach, whose canonical name has the word `head`."""
+        para = st.para_of[before] if before < len(st.para_of) else st.para_of[-1]
+        for span in reversed(st.actors):
+            if span.end <= before and para - st.para_of[span.start] <= self.lex["anaphora"]["named_reach"] and \
+                    head in span.actor.name.lower().split():
+                return span
+        return None
+
+    def _state_body(self, st: _DocState, left: int, right: int, h: int, affs: list[tuple[int, str]],
+                    source: Source) -> Source:
+        """'Russia's defence ministry' -> 'Ministry of Defence of Russia', linked to the state's entry."""
+        words = set(st.low[left:right])
+        body = next((b for b in self.lex["state_bodies"] if b["head"] == st.low[h] and words.issuperset(b["words"])),
+                    None)
+        if body is None:
+            return source
+        affs = [(rank, self.forces_country.get(aff, aff)) for rank, aff in affs
+                if rank != -1 or aff.split()[0].lower() not in body["words"]]  # "the Ministry of (Health)"
+        countries = [aff for rank, aff in sorted(affs) if aff in self.country_name]
+        if affs and not countries:  # a body of a non-state organisation: "the NUG's defence ministry"
+            rank, owner = min(affs)
+            if rank > 0 or owner not in self.actor_ids:
+                return source
+            return _with(source, {"name": body["name"].format(country=owner), "kb_id": self.actor_ids[owner]})
+        inside = [loc.country for (s, e), loc in st.places.items() if left <= s and e <= right and loc.country]
+        country = countries[0] if countries else (inside[0] if inside else self._article_country(st))
+        if country not in self.country_name:
+            return source
+        entry = body["entry"].format(cc=country.lower())
+        return _with(source, {"name": body["name"].format(country=self.country_name[country]),
+                              "affiliation": country, "kb_id": entry if entry in self.kb.actors else None})
+
+    @staticmethod
+    def _article_country(st: _DocState) -> Optional[str]:
+        """The country most of the article's resolved places lie in."""
+        counts = Counter(loc.country for loc in st.places.values() if loc.country)
+        return counts.most_common(1)[0][0] if counts else None
 
     def _capitalised(self, st: _DocState, i: int, unit_start: int) -> bool:
         """A capitalised word that may be part of a name (not a sentence-initial 'But' or a weekday)."""
@@ -713,6 +827,15 @@ class Attribution:
                 if end < unit_end and st.shapes[end].lower_alpha and low[end] not in self.verbs:
                     end += 1
                 found = (end, *found[1:])
+            elif end + 1 < unit_end and low[end] == "'s":  # "a spokesman for the army's southern command"
+                words = self.lex["modifiers"] | set(self.lex["heads"])
+                stop = end + 1
+                while stop < unit_end and stop - end <= 4 and low[stop] in words:
+                    stop += 1
+                while stop > end + 1 and low[stop - 1] not in self.lex["heads"]:
+                    stop -= 1
+                if stop > end + 1:
+                    found = (stop, *found[1:])
         return found
 
     def _object_head(self, st: _DocState, k: int, unit_end: int):
@@ -727,7 +850,8 @@ class Attribution:
                 return actor.end, value, actor
             outlet = st.mark_starting(at, "outlet")
             if outlet is not None:
-                return outlet[0], self.kb.outlets[outlet[1]].name, None
+                described = st.mark_starting(outlet[0], "descriptor")  # "the Tasnim news agency"
+                return (described or outlet)[0], self.kb.outlets[outlet[1]].name, None
             inst = st.mark_starting(at, "inst")
             if inst is not None:
                 return inst[0], self.lex["institutions"][inst[1]]["name"], None
@@ -761,8 +885,12 @@ class Attribution:
         low = st.low
         if k >= unit_end:
             return None
+        if k + 3 < unit_end and low[k + 1] == "-" and low[k + 2] in self.lex["place_participles"]:
+            k += 3  # "police in Indian-administered Kashmir"
         for (s, e) in st.places:
             if s == k or (s == k + 1 and low[k] == "the"):
+                while e < unit_end and low[e] in self.lex["place_nouns"]:
+                    e += 1  # "officials in the Alibori department"
                 return e
         if self._capitalised(st, k, -1):
             return self._name_run(st, k, unit_end)
@@ -839,6 +967,8 @@ class Attribution:
     def _verb(self, st: _DocState, n: int, u_start: int, u_end: int, v: int) -> int:
         low, lex = st.low, self.lex
         label = self.verbs[low[v]]
+        if v + 1 < u_end and low[v + 1] in lex["passive_next"] and low[v] in lex["passive_verbs"]:
+            return v + 1  # "civilians accused of collaborating", "a video posted by the group": no one reports
         if low[v] in lex["participles"] and v > u_start and low[v - 1] == ",":
             return self._participle(st, n, u_end, v, label)  # "..., X said, adding that ..."
         subject = self._subject(st, u_start, v)
@@ -855,6 +985,10 @@ class Attribution:
         chain = self._resolve(st, subject, n, label)
         if chain is None:
             return v + 1
+        conjunct = self._conjunct(st, u_start, subject)
+        if conjunct is not None:  # "local officials and residents said": both say so
+            chain = (self._resolve(st, conjunct, n, label) or []) + chain
+            subject = _Cand(conjunct.start, subject.end, subject.role, subject.source, head=subject.head)
         k = self._skip_time(st, v + 1, u_end)
         outer: list[Source] = []
         if low[v] in lex["tell"] or (low[v] in lex["to"] and k < u_end and low[k] == "to"):
@@ -880,8 +1014,18 @@ class Attribution:
         if k < u_end and low[k] == "in" and k + 1 in st.cand_start:  # "said in a statement"
             adjunct = st.cand_start[k + 1]
             if adjunct.source is not None and adjunct.source.kind == "document":
-                self._mention(st, adjunct, adjunct.source)
+                # the statement is the speaker's medium, not a second source: no mention of its own
+                carrier = self._carrier(st, adjunct)
+                if carrier is not None and not outer:  # "said in a statement carried by Tasnim": [Tasnim, X]
+                    outer = [carrier]
+                    at = st.token_at(carrier.span[0])
+                    self._mention(st, _Cand(at, st.token_at(carrier.span[1] - 1) + 1, "outlet", carrier), carrier)
                 k = self._skip_time(st, adjunct.end, u_end)
+                while k < u_end and low[k] in lex["document_participles"]:  # "... read on state television"
+                    x = k + 1
+                    while x < u_end and x - k < 8 and low[x] not in self.verbs and low[x] not in (",", "that"):
+                        x += 1
+                    k = x
         if k < u_end and low[k] in ("on", "in", "via", "through", "during", "at", "after", "from"):
             for x in range(k + 1, min(u_end, k + 8)):  # "said on its Telegram channel that"
                 if low[x] in ("that", ":"):
@@ -901,6 +1045,21 @@ class Attribution:
             scope = (st.idx[k] if k < u_end else unit_end_char, unit_end_char)
         self._detect(st, chain, scope, n, subject)
         return max(k, v + 1)
+
+    def _carrier(self, st: _DocState, adjunct: _Cand) -> Optional[Source]:
+        """The outlet that carried a statement ('a statement carried by the Tasnim news agency')."""
+        low = st.low
+        for i in range(adjunct.start, adjunct.end - 1):
+            if low[i] not in self.lex["carried"] or low[i + 1] != "by":
+                continue
+            at = i + 2 + (low[i + 2] == "the" if i + 2 < adjunct.end else 0)
+            for e, kind, oid in st.marks_start.get(at, []):
+                if kind == "outlet" and e <= adjunct.end:
+                    described = st.mark_starting(e, "descriptor")  # "the Tasnim news agency"
+                    e = described[0] if described and described[0] <= adjunct.end else e
+                    return self._outlet_source(self.kb.outlets[oid], st.chars(at, e)).model_copy(
+                        update={"verb": "reported"})
+        return None
 
     def _participle(self, st: _DocState, n: int, u_end: int, v: int, label: str) -> int:
         """', adding that ...' / ', saying ...': the speaker of the frame just before goes on."""
@@ -922,7 +1081,10 @@ class Attribution:
             return False
         if self._only_punct(st, k, u_end):
             return True
-        if not (low[subject.start - 1] == "," or st.shapes[subject.start - 1].quote):
+        b = subject.start - 1
+        if low[b] == "the" and b > u_start:  # "..., the Israeli military said": the actor's span has no article
+            b -= 1
+        if not (low[b] == "," or st.shapes[b].quote):
             return False
         x = k
         if x < u_end and low[x] in ADJUNCT_PREPS:  # "said on Telegram", "told Sahel Wire by phone"
@@ -937,6 +1099,15 @@ class Attribution:
         j = v
         while j > u_start and (j - 1 in st.times or low[j - 1] in self.lex["fillers"]):
             j -= 1
+        if j - 1 > u_start and low[j - 1] == ")" and "(" in low[max(u_start, j - 5):j - 1]:
+            j = max(u_start, j - 5) + low[max(u_start, j - 5):j - 1].index("(")  # "the Africa Command (AFRICOM) said"
+            while j > u_start and (j - 1 in st.times or low[j - 1] in self.lex["fillers"]):
+                j -= 1
+        elif j - 2 > u_start and low[j - 1] == "," and low[j - 2] == ")" and "(" in low[max(u_start, j - 6):j - 2]:
+            opening = max(u_start, j - 6) + low[max(u_start, j - 6):j - 2].index("(")
+            named = st.cand_end.get(opening)  # "..., the media wing, Inter-Services Public Relations (ISPR), said"
+            if named is not None and named.start > u_start and low[named.start - 1] == ",":
+                return named
         if j <= u_start:
             return None
         cand = st.cand_end.get(j)
@@ -944,12 +1115,27 @@ class Attribution:
             return cand
         w = low[j - 1]
         pronouns = self.lex["anaphora"]["pronouns"]
+        if w in self.lex["no_subject_before"]:
+            return None  # "... would send more soldiers and denied ...": the verb shares an earlier subject
         if w in pronouns:
             return _Cand(j - 1, j, "anaphor", Source(name=st.shapes[j - 1].text, kind="other", span=st.chars(j - 1, j)),
                          head=pronouns[w])
         if w == ",":
             return self._appositive(st, u_start, j)
         return self._across_pp(st, u_start, j) or self._name_cand_ending(st, u_start, j)
+
+    def _conjunct(self, st: _DocState, u_start: int, subject: _Cand) -> Optional[_Cand]:
+        """'residents and a local official said': the first of two coordinated speakers, when the pair opens
+        its clause (sentence start, after a comma or a quotation mark), so an object is never taken for one."""
+        a = subject.start - 1
+        if a <= u_start or st.low[a] != "and":
+            return None
+        first = st.cand_end.get(a)
+        if first is None or first.source is None or first.role == "anaphor":
+            return None
+        if first.start > u_start and st.low[first.start - 1] != "," and not st.shapes[first.start - 1].quote:
+            return None
+        return first
 
     def _appositive(self, st: _DocState, u_start: int, j: int) -> Optional[_Cand]:
         """'NAME, a spokesman for X, said', 'the governor, NAME, said', 'X, who ..., said': the speaker."""
@@ -973,15 +1159,19 @@ class Attribution:
         if middle is not None:
             if first.role == "name" and middle.role == "role":
                 return self._named_role(st, first, middle)
-            if first.role in ("role", "office") and middle.role == "name":
-                return self._named_role(st, middle, first)
+            if first.role in ("role", "office") and (middle.role == "name" or self._is_person(middle)):
+                return self._named_role(st, middle, first)  # "the governor of X, Vyacheslav Gladkov, said"
         return first
+
+    def _is_person(self, cand: _Cand) -> bool:
+        entry = self.kb.actors.get(cand.source.kb_id) if cand.role == "actor" and cand.source.kb_id else None
+        return entry is not None and entry.kind == "person"
 
     def _named_role(self, st: _DocState, name: _Cand, role: _Cand) -> _Cand:
         """A name and the role beside it: the name, with the role's kind and affiliation."""
         start, end = min(name.start, role.start), max(name.end, role.end)
         source = _with(role.source, {
-            "name": name.source.name, "span": st.chars(start, end),
+            "name": name.source.name, "span": st.chars(start, end), "kb_id": name.source.kb_id or role.source.kb_id,
             "affiliation": role.source.affiliation or name.source.affiliation})
         return _Cand(start, end, "role", source)
 
@@ -989,11 +1179,12 @@ class Attribution:
         """'a medical source at one of the city's hospitals said': a source phrase, then a prepositional phrase."""
         low = st.low
         for p in range(j - 1, max(u_start, j - 11), -1):
-            if low[p] in self.verbs or low[p] in (",", "that", "who", "which") or st.punct[p]:
+            if low[p] in self.verbs or low[p] in (",", "that", "who", "which") or (st.punct[p] and low[p] != "-"):
                 return None
             cand = st.cand_end.get(p)
-            if cand is not None and cand.role != "outlet" and low[p] in ADJUNCT_PREPS | {"of", "near"}:
-                return cand
+            if cand is not None and cand.role != "outlet" and (
+                    low[p] in ADJUNCT_PREPS | {"of", "near"} or low[p] in self.lex["document_participles"]):
+                return cand  # "... a doctor at the hospital said", "videos shared on social media showed"
         return None
 
     def _name_cand(self, st: _DocState, k: int, u_end: int) -> Optional[_Cand]:
@@ -1055,13 +1246,22 @@ class Attribution:
         if cand.head in OUTLET_HEADS:
             kinds = {"outlet"}
         para = st.para_of[cand.start]
-        reach = 0 if cand.head in ("person", "thing", "plural") else 1
+        named = cand.head in self.lex["anaphora"]["named_heads"]
+        far = named or cand.head in self.lex["anaphora"]["far_heads"]
+        reach = 0 if cand.head in ("person", "thing", "plural") else (
+            self.lex["anaphora"]["named_reach"] if far else 1)
         for det in reversed(st.detections):
             if para - st.para(det.anchor) > reach:
                 break
             target = det.chain[-1]
+            if named and cand.head not in target.name.lower():
+                continue  # "the ministry" refers back to a ministry
             if kinds is None or target.kind in kinds:
                 return self._enclosing(st, det) + det.chain[:-1], target
+        if named:  # "the mission said" after "peacekeepers of the MONUSCO mission": the actor of that name
+            span = self._named_actor(st, cand.head, cand.start)
+            if span is not None:
+                return [], self._actor_source(span.actor, span, st.doc._.published)
         return None
 
     def _detect(self, st: _DocState, chain: list[Source], scope: tuple[int, int], n: int, cand: _Cand) -> None:
