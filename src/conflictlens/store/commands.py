@@ -72,6 +72,7 @@ class IngestRun:
     def __init__(self, err: Console):
         self.err = err
         self.counts = {"new": 0, "updated": 0, "unchanged": 0, "failed": 0}
+        self.out_of_order = 0     # documents merged without replaying the many reports after them
         self.progress = Progress(SpinnerColumn(), TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(),
                                  TextColumn("{task.fields[rate]} docs/s · {task.fields[summary]}"),
                                  TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal)
@@ -99,7 +100,9 @@ class IngestRun:
     def summary(self) -> str:
         c = self.counts
         return (f"{c['new']} new, {c['updated']} updated, {c['unchanged']} unchanged"
-                + (f", {c['failed']} failed" if c["failed"] else ""))
+                + (f", {c['failed']} failed" if c["failed"] else "")
+                + (f"; {self.out_of_order} came before too many stored reports to re-merge them: "
+                   "run `conflictlens merge --rebuild`" if self.out_of_order else ""))
 
 
 def ingest_pairs(store, pairs: Iterator[tuple[Document, Extraction]], run: IngestRun) -> None:
@@ -113,6 +116,7 @@ def ingest_pairs(store, pairs: Iterator[tuple[Document, Extraction]], run: Inges
             log.debug("storing %s failed", document.origin or document.id, exc_info=True)
             run.report(document.origin or document.id,
                        f"not stored ({type(exc).__name__}: {' '.join(str(exc).split())[:160]})")
+        run.out_of_order = store.out_of_order
 
 
 def new_documents(store, documents: Iterator[Document], run: IngestRun) -> Iterator[Document]:

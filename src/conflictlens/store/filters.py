@@ -11,7 +11,10 @@ from sqlalchemy import ColumnElement, and_, exists, func, or_, select, text
 from sqlalchemy.orm import aliased
 
 from ..kb import KnowledgeBase
+from .merge import EARTH_RADIUS_KM
 from .schema import EventActorRow, EventRow
+
+BOX_MARGIN = 1.01   # index boxes and radii are widened by 1 %: candidates are a superset, the rules decide
 
 
 @dataclass
@@ -62,18 +65,27 @@ def actor_condition(kb: KnowledgeBase, query: str, include_members: bool) -> Col
 
 
 def near_bounds(lat: float, lon: float, km: float) -> tuple[float, float, float, float]:
-    """A lat/lon box that holds every point within km of (lat, lon): south, north, west, east."""
-    dlat = km / 111.0
-    coslat = max(math.cos(math.radians(lat)), 0.01)
-    dlon = min(180.0, km / (111.320 * coslat))
+    """A lat/lon box that holds every point within km of (lat, lon) by haversine: south, north, west, east.
+
+    Exact on the sphere merging measures on (merge.distance_km), widened by BOX_MARGIN for the
+    R*Tree's 32-bit coordinates; a box reaching a pole or across the antimeridian spans every
+    longitude. The box may hold more: callers test the distance itself.
+    """
+    angle = km * BOX_MARGIN / EARTH_RADIUS_KM                 # radians of arc
+    dlat = math.degrees(angle)
+    if abs(lat) + dlat >= 90.0 or angle >= math.pi / 2:
+        return max(-90.0, lat - dlat), min(90.0, lat + dlat), -180.0, 180.0
+    dlon = math.degrees(math.asin(min(1.0, math.sin(angle) / math.cos(math.radians(lat)))))
+    if lon - dlon < -180.0 or lon + dlon > 180.0:
+        return lat - dlat, lat + dlat, -180.0, 180.0
     return lat - dlat, lat + dlat, lon - dlon, lon + dlon
 
 
 def within_km(dialect: str, lat: float, lon: float, km: float) -> ColumnElement[bool]:
     """Events within km of a point, through the spatial index of each database."""
-    if dialect == "postgresql":
+    if dialect == "postgresql":   # on the sphere (use_spheroid false), as the haversine below on SQLite
         return text("ST_DWithin(events.geog, ST_SetSRID(ST_MakePoint(:near_lon, :near_lat), 4326)::geography, "
-                    ":near_m)").bindparams(near_lat=lat, near_lon=lon, near_m=km * 1000.0)
+                    ":near_m, false)").bindparams(near_lat=lat, near_lon=lon, near_m=km * 1000.0)
     south, north, west, east = near_bounds(lat, lon, km)
     in_box = text("events.pk IN (SELECT pk FROM event_rtree WHERE lat1 >= :near_s AND lat0 <= :near_n "
                   "AND lon1 >= :near_w AND lon0 <= :near_e)").bindparams(near_s=south, near_n=north,

@@ -15,7 +15,10 @@ Rules (docs/store.md):
   day agree closely (SAME_SPOT_KM, precision 1, same day) and then show as a conflict.
 
 Composition is deterministic: reports are taken in sort-key order (publication date,
-document id, ordinal) and every choice breaks ties by that order.
+document id, ordinal) and every choice breaks ties by that order. Matching too: a report is
+matched, in sort order, against the events of the reports before it, and equal scores go to the
+event whose first report comes first (best_candidate), so the events are a function of the
+reports alone (the repository replays later reports when an earlier one arrives).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from typing import Any, Optional
 
 from ..kb import KnowledgeBase
 
+EARTH_RADIUS_KM = 6371.0088   # mean radius (IUGG), as PostGIS measures geography on the sphere
 RADIUS_KM = {1: 25.0, 2: 50.0, 3: 150.0}
 MAX_RADIUS_KM = max(RADIUS_KM.values())
 SAME_SPOT_KM = 10.0
@@ -71,7 +75,8 @@ def sort_key(published: Optional[dt.date], document_id: str, ordinal: int) -> st
 
 
 def new_event_id(report: Report) -> str:
-    """A stable id for the event a report founds."""
+    """The id of the event a report founds: a function of that report alone, so that a rebuild gives
+    every event the id of its first report whatever was stored before."""
     return "ev_" + hashlib.sha1(f"{report.document_id}:{report.ordinal}".encode()).hexdigest()[:12]
 
 
@@ -98,7 +103,7 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 def radius_km(precision_a: Optional[int], precision_b: Optional[int]) -> float:
@@ -155,13 +160,16 @@ def actors_agreement(a: dict[str, Any], b: dict[str, Any], kb: KnowledgeBase, on
 
 @dataclass
 class Candidate:
-    """A merged event as the matcher sees it: its composed fields and its date window."""
+    """A merged event as the matcher sees it: its composed fields, its date window, and the sort key
+    of its first report (what ties are broken by: it depends only on the event's reports, never on
+    the order they were stored in or on ids handed out earlier)."""
 
     pk: int
     id: str
     data: dict[str, Any]
     day_from: dt.date
     day_to: dt.date
+    first_key: str = ""
 
 
 def match_score(report: Report, candidate: Candidate, kb: KnowledgeBase) -> Optional[float]:
@@ -193,8 +201,10 @@ def match_score(report: Report, candidate: Candidate, kb: KnowledgeBase) -> Opti
 
 
 def best_candidate(report: Report, candidates: list[Candidate], kb: KnowledgeBase) -> Optional[Candidate]:
-    scored = [(score, c.id, c) for c in candidates if (score := match_score(report, c, kb)) is not None]
-    return min(scored, key=lambda item: item[:2])[2] if scored else None
+    """The lowest-scoring match; among equal scores (common: places share gazetteer coordinates) the
+    event whose first report comes first in sort order."""
+    scored = [(score, c.first_key, c.id, c) for c in candidates if (score := match_score(report, c, kb)) is not None]
+    return min(scored, key=lambda item: item[:3])[3] if scored else None
 
 
 # ---- composing a merged event from its reports -------------------------------------------------

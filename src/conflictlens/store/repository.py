@@ -23,12 +23,13 @@ from ..kb import KnowledgeBase, get_kb
 from ..model import Document, Extraction
 from . import merge as merging
 from .engine import StoreError, make_engine, migrate, write_lock, writer
-from .filters import EventFilter, conditions, near_bounds
+from .filters import BOX_MARGIN, EventFilter, conditions, near_bounds
 from .schema import (DocumentRow, EventActorRow, EventRow, FlagRow, MentionRow, RelationRow, ReportRow,
                      StatementRow, TallyRow)
 
 log = logging.getLogger(__name__)
 
+REPLAY_LIMIT = 100   # most stored reports one ingest merges again (about a second) to equal `merge --rebuild`
 SORTS = {"date": EventRow.date, "fatalities": EventRow.fatalities, "sources": EventRow.n_sources,
          "type": EventRow.event_type, "country": EventRow.country, "id": EventRow.id}
 
@@ -49,6 +50,7 @@ class Store:
         self.writer = writer(self.engine)
         self.dialect = self.engine.dialect.name
         self.kb = kb or get_kb()
+        self.out_of_order = 0   # documents this Store merged without replaying the reports after them
         try:
             migrate(self.engine)
         except (OperationalError, DBAPIError) as exc:
@@ -91,25 +93,51 @@ class Store:
             old = old or session.get(DocumentRow, document.id)
             status = "new"
             touched: set[int] = set()
+            removed_keys: list[str] = []
             if old is not None:
                 status = "updated"
-                touched = self._remove_document(session, old)
+                touched, removed_keys = self._remove_document(session, old)
             reports = self._add_document(session, document, extraction, digest)
             session.flush()
-            self._refresh_events(session, touched)
-            for report_row in reports:
+            keys = [r.sort_key for r in reports] + removed_keys
+            later = self._later_reports(session, min(keys), {r.id for r in reports}) if keys else []
+            if later is None:           # too many to replay: merged as if last, until `merge --rebuild`
+                self.out_of_order += 1
+                log.info("%s comes before more than %d stored reports in sort order: merged without replaying "
+                         "them (run `conflictlens merge --rebuild`)", document.id, REPLAY_LIMIT)
+                later = []
+            for row in later:           # replayed below, after the new reports, each in its sort-order place
+                touched.add(row.event_pk)
+                row.event_pk = None
+            session.flush()
+            self._refresh_events(session, touched - {None})
+            for report_row in sorted([*reports, *later], key=lambda r: r.sort_key):
                 self._merge_report(session, report_row)
             return status
 
-    def _remove_document(self, session: Session, row: DocumentRow) -> set[int]:
-        """Delete a stored version; return the events that lost reports (to recompose or drop)."""
-        touched = set(session.scalars(select(ReportRow.event_pk).where(ReportRow.document_id == row.id,
-                                                                        ReportRow.event_pk.is_not(None))))
+    def _later_reports(self, session: Session, key: str, new: set[int]) -> Optional[list[ReportRow]]:
+        """Stored reports after `key` in sort order (other than the new ones), None when over REPLAY_LIMIT.
+
+        Ingest detaches and merges them again after the new reports, so that every report is merged
+        against exactly the events of the reports before it, as `merge --rebuild` does: the events
+        then do not depend on the order documents came in. Documents arriving in publication order
+        have none to replay.
+        """
+        query = select(ReportRow).where(ReportRow.sort_key > key)   # bytewise on both databases (migration 0002)
+        if new:
+            query = query.where(ReportRow.id.not_in(new))
+        rows = session.scalars(query.options(selectinload(ReportRow.document)).limit(REPLAY_LIMIT + 1)).all()
+        return None if len(rows) > REPLAY_LIMIT else rows
+
+    def _remove_document(self, session: Session, row: DocumentRow) -> tuple[set[int], list[str]]:
+        """Delete a stored version; return the events that lost reports (to recompose or drop) and their keys."""
+        lost = session.execute(select(ReportRow.event_pk, ReportRow.sort_key).where(ReportRow.document_id == row.id)).all()
+        touched = {pk for pk, _ in lost if pk is not None}
         for model in (ReportRow, MentionRow, TallyRow, StatementRow, RelationRow, FlagRow):
             session.execute(delete(model).where(model.document_id == row.id))
         session.execute(delete(DocumentRow).where(DocumentRow.id == row.id))
         session.expunge(row)
-        return touched
+        return touched, [key for _, key in lost]
 
     def _add_document(self, session: Session, document: Document, extraction: Extraction,
                       digest: str) -> list[ReportRow]:
@@ -157,9 +185,10 @@ class Store:
         day_from, day_to = window[0] - merging.DATE_TOLERANCE, window[1] + merging.DATE_TOLERANCE
         params = {"lat": loc["lat"], "lon": loc["lon"], "d0": day_from, "d1": day_to}
         if self.dialect == "postgresql":
-            sql = ("SELECT pk FROM events WHERE ST_DWithin(geog, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography, :m) "
-                   "AND day_from <= :d1 AND day_to >= :d0")
-            params["m"] = merging.MAX_RADIUS_KM * 1000.0
+            # a 1 % wider radius than the rules allow: the rules (haversine) decide, the index only narrows
+            sql = ("SELECT pk FROM events WHERE ST_DWithin(geog, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography, "
+                   ":m, false) AND day_from <= :d1 AND day_to >= :d0")
+            params["m"] = merging.MAX_RADIUS_KM * 1000.0 * BOX_MARGIN
         else:
             south, north, west, east = near_bounds(loc["lat"], loc["lon"], merging.MAX_RADIUS_KM)
             sql = ("SELECT pk FROM event_rtree WHERE lat1 >= :s AND lat0 <= :n AND lon1 >= :w AND lon0 <= :e "
@@ -168,11 +197,15 @@ class Store:
         pks = [row[0] for row in session.execute(text(sql), params)]
         if not pks:
             return []
+        first_keys: dict[int, str] = {}
+        for pk, key in session.execute(select(ReportRow.event_pk, ReportRow.sort_key).where(ReportRow.event_pk.in_(pks))):
+            if pk not in first_keys or key < first_keys[pk]:     # compared in Python: no database collation
+                first_keys[pk] = key
         rows = session.scalars(select(EventRow).where(EventRow.pk.in_(pks)).order_by(EventRow.id))
-        return [merging.Candidate(pk=r.pk, id=r.id, data=r.data, day_from=r.day_from, day_to=r.day_to) for r in rows]
+        return [merging.Candidate(pk=r.pk, id=r.id, data=r.data, day_from=r.day_from, day_to=r.day_to,
+                                  first_key=first_keys.get(r.pk, "")) for r in rows]
 
-    def _merge_report(self, session: Session, row: ReportRow, reserved: dict[str, str] | None = None,
-                      used_ids: set[str] | None = None) -> None:
+    def _merge_report(self, session: Session, row: ReportRow) -> None:
         """Attach a report to the best matching event, or found a new event with it."""
         report = self._report(row)
         candidate = merging.best_candidate(report, self._candidates(session, report), self.kb)
@@ -182,11 +215,6 @@ class Store:
             self._compose(session, session.get(EventRow, candidate.pk))
             return
         event_id = merging.new_event_id(report)
-        if reserved is not None and used_ids is not None:
-            previous = reserved.get(row.sort_key)
-            if previous and previous not in used_ids:
-                event_id = previous
-            used_ids.add(event_id)
         while session.execute(select(EventRow.pk).where(EventRow.id == event_id)).first():
             event_id = "ev_" + hashlib.sha1(event_id.encode()).hexdigest()[:12]   # taken: derive another, stably
         event = EventRow(id=event_id, event_type=row.data["event_type"], sub_event_type=row.data["sub_event_type"],
@@ -258,30 +286,22 @@ class Store:
     def merge(self, rebuild: bool = False) -> int:
         """Merge reports not yet in an event; with rebuild, redo every event from all reports in sort order.
 
-        A rebuild keeps an event's id when the report that founded it founds one again.
+        A rebuild depends on the stored reports alone (not on the order they came in, earlier ids or
+        the database): each report, in sort order, joins its best match among the events of the
+        reports before it, and every event takes the id of its first report (new_event_id).
         """
         with Session(self.writer) as session, session.begin():
             write_lock(session.connection())
-            reserved: dict[str, str] = {}
-            used: set[str] = set()
             if rebuild:
-                for sort_key, event_id in session.execute(
-                        select(ReportRow.sort_key, EventRow.id).join(EventRow, ReportRow.event_pk == EventRow.pk)
-                        .order_by(ReportRow.sort_key)):
-                    reserved.setdefault(sort_key, event_id)
-                # an event id goes back to the report that comes first among its reports
-                first_of: dict[str, str] = {}
-                for sort_key, event_id in sorted(reserved.items()):
-                    first_of.setdefault(event_id, sort_key)
-                reserved = {key: eid for eid, key in first_of.items()}
                 session.execute(update(ReportRow).values(event_pk=None))
                 session.execute(delete(EventActorRow))
                 session.execute(delete(EventRow))
                 session.flush()
             pending = session.scalars(select(ReportRow).where(ReportRow.event_pk.is_(None))
-                                      .options(selectinload(ReportRow.document)).order_by(ReportRow.sort_key)).all()
-            for row in pending:
-                self._merge_report(session, row, reserved if rebuild else None, used if rebuild else None)
+                                      .options(selectinload(ReportRow.document))).all()
+            # sorted here, not by ORDER BY: PostgreSQL would compare the keys by the database's collation
+            for row in sorted(pending, key=lambda r: r.sort_key):
+                self._merge_report(session, row)
             return session.scalar(select(func.count()).select_from(EventRow)) or 0
 
     # ---- reading ----------------------------------------------------------------------------
