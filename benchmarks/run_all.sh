@@ -16,6 +16,7 @@ $B startup --repeats 5
 $B extract --corpus "$DIR/corpus-small.jsonl" --repeats "$REPEATS" --chunk 100 --baseline-docs "$N_EXTRACT"
 $B extract --corpus "$DIR/corpus.jsonl" --repeats 1 --chunk 250 --baseline-docs 300      # cost growth within a long run
 $B batch --corpus "$DIR/corpus-small.jsonl" --workers 2 --partition-size 50 --repeats "$REPEATS"
+$B pool --corpus "$DIR/corpus-small.jsonl" --workers 1 --repeats "$REPEATS"
 $B pool --corpus "$DIR/corpus-small.jsonl" --workers 2 --repeats "$REPEATS"
 rm -rf "$DIR/batch-out"
 .venv/bin/conflictlens batch "$DIR/corpus.jsonl" --out "$DIR/batch-out" --workers 2 --partition-size 100 || true

@@ -141,3 +141,20 @@ def test_standard_input():
     assert result.returncode == 0, result.stderr
     [extraction] = extractions(result)
     assert extraction.document.title == "Rebels seize two villages after overnight clashes"
+
+
+def test_workers_keep_input_order_and_report_a_bad_document(tmp_path):
+    long = tmp_path / "long.txt"      # over spaCy's max_length: its worker reports it, the others go on
+    long.write_text("Troops and rebels exchanged fire near the bridge, witnesses said. " * 25_000, encoding="utf-8")
+    inputs = [str(INPUTS / "articles.jsonl"), str(long), str(INPUTS / "mixed.jsonl"), str(INPUTS / "article.txt"),
+              str(INPUTS / "feed.rss")]
+    one, two = run(*inputs), run(*inputs, "--workers", "2")
+    assert (one.returncode, two.returncode) == (1, 1)
+    assert two.stdout == one.stdout                 # the same extractions, in input order
+    assert len(extractions(two)) == 3 + 2 + 1 + 2
+    head = lambda result: sorted(line[:150] for line in error_lines(result))  # noqa: E731  (reasons are cut shorter in workers)
+    assert head(two) == head(one)
+    assert any(line.startswith(f"error: {long}: extraction failed (ValueError:") for line in error_lines(two))
+    assert len(error_lines(two)) == 2
+    bad = run(inputs[0], "--workers", "0")
+    assert bad.returncode == 2 and error_lines(bad) == ["error: --workers: 0 is not a positive number"]

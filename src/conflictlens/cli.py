@@ -62,6 +62,32 @@ def schema() -> None:
     sys.stdout.write(json.dumps(Extraction.model_json_schema(), indent=2) + "\n")
 
 
+def check_workers(workers: int) -> None:
+    if workers <= 0:
+        fail(f"--workers: {workers} is not a positive number")
+
+
+class ProcessExtractor:
+    """Extractor.extract_isolated over worker processes (scale/pool.py), for extract and ingest --workers."""
+
+    def __init__(self, workers: int):
+        self.workers = workers
+
+    def extract_isolated(self, documents, on_error):
+        from .scale.pool import extract_in_processes
+
+        return extract_in_processes(documents, self.workers, on_error)
+
+
+def worker_extractor(workers: int) -> ProcessExtractor:
+    """The extractor for --workers N > 1; the knowledge base is loaded here first, so that a broken one
+    is one error line rather than N dying workers."""
+    from .kb import get_kb
+
+    get_kb()
+    return ProcessExtractor(workers)
+
+
 @app.command()
 def extract(
     files: list[Path] = typer.Argument(..., help="Articles: .txt, .html, .jsonl, .json, RSS/Atom (.xml/.rss/.atom), "
@@ -71,6 +97,7 @@ def extract(
     out_file: Optional[Path] = typer.Option(None, "--out", "-o", help="Write JSON Lines here instead of stdout."),
     max_bytes: Optional[int] = typer.Option(None, "--max-bytes", envvar="CONFLICTLENS_MAX_BYTES",
                                             help="Largest file accepted (default 5 MB)."),
+    workers: int = typer.Option(1, "--workers", "-w", help="Extract in this many worker processes (output keeps input order)."),
 ) -> None:
     """Extract events and linked mentions from articles (nothing is stored).
 
@@ -80,6 +107,7 @@ def extract(
     """
     import os
     import time
+    from concurrent.futures.process import BrokenProcessPool
 
     from rich.markup import escape
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -87,6 +115,7 @@ def extract(
     from .ingest import DEFAULT_MAX_BYTES, read_records
     from .model import Document
     from .render import print_extraction_table
+    from .scale.pool import ExtractionFailed
 
     log = logging.getLogger("conflictlens.extract")
     if format not in ("json", "table"):
@@ -94,6 +123,7 @@ def extract(
     pub = parse_date_option(published, "--published")
     if max_bytes is not None and max_bytes <= 0:
         fail(f"--max-bytes: {max_bytes} is not a positive number of bytes")
+    check_workers(workers)
     limit = max_bytes or DEFAULT_MAX_BYTES
     done = {"ok": 0, "failed": 0}
     # A bar only helps when the output goes elsewhere than the terminal the bar is drawn on.
@@ -128,13 +158,17 @@ def extract(
     def extraction_failed(document: Document, exc: Exception) -> None:
         reason = " ".join(str(exc).split())
         reason = reason if len(reason) <= 160 else reason[:159] + "…"
-        report(document.origin or document.id, f"extraction failed ({type(exc).__name__}: {reason})")
+        if not isinstance(exc, ExtractionFailed):   # from a worker process: already "Type: reason"
+            reason = f"{type(exc).__name__}: {reason}"
+        report(document.origin or document.id, f"extraction failed ({reason})")
 
     def build_extractor():
         """The pipeline, or a one-line error: a broken knowledge base or install is not a usage error."""
         from .nlp.build import Extractor
 
         try:
+            if workers > 1:   # each worker builds its own pipeline; the knowledge base is checked here
+                return worker_extractor(workers)
             return Extractor()
         except ConflictlensError as exc:
             fail(str(exc), 1)
@@ -167,6 +201,9 @@ def extract(
         raise typer.Exit(1) from None
     except (typer.Exit, SystemExit):
         raise
+    except BrokenProcessPool as exc:
+        log.debug("a worker process died", exc_info=True)
+        fail(f"a worker process failed or died ({' '.join(str(exc).split())[:160]})", 1)
     except Exception as exc:  # a bug outside any one document: one line, the traceback in the debug log
         log.debug("extract failed", exc_info=True)
         fail(f"unexpected error ({type(exc).__name__}: {' '.join(str(exc).split())[:160]})", 1)
@@ -224,18 +261,22 @@ def ingest(
     published: Optional[str] = typer.Option(None, help="Publication date YYYY-MM-DD (overrides the document's own)."),
     from_parquet: Optional[Path] = typer.Option(None, "--from-parquet", help="Load the output folder of `conflictlens batch`."),
     max_bytes: Optional[int] = typer.Option(None, "--max-bytes", envvar="CONFLICTLENS_MAX_BYTES", help="Largest file accepted."),
+    workers: int = typer.Option(1, "--workers", "-w", help="Extract in this many worker processes (stored in input order)."),
 ) -> None:
     """Extract articles and store documents, events and everything else found; merge reports into events.
 
     Re-ingesting a stored document changes nothing; a new version of an article (same URL,
     other text) replaces the old one. Each bad document is one error line; exit 1 if any.
     """
+    from concurrent.futures.process import BrokenProcessPool
+
     from .ingest import DEFAULT_MAX_BYTES
     from .store.commands import IngestRun, UsageError, ingest_pairs, new_documents, parquet_pairs
     from .store.stream import document_stream, extract_pairs
 
     if not paths and from_parquet is None:
         fail("give article paths or --from-parquet DIR")
+    check_workers(workers)
     pub = parse_date_option(published, "--published")
     store = _open_store(db)
     run = IngestRun(err)
@@ -247,13 +288,16 @@ def ingest(
                 from .nlp.build import Extractor
 
                 docs = document_stream(paths, run.input_error, pub, max_bytes or DEFAULT_MAX_BYTES)
-                ingest_pairs(store, extract_pairs(Extractor(), new_documents(store, docs, run), run.extraction_failed), run)
+                extractor = worker_extractor(workers) if workers > 1 else Extractor()
+                ingest_pairs(store, extract_pairs(extractor, new_documents(store, docs, run), run.extraction_failed), run)
     except UsageError as exc:
         fail(str(exc))
     except ConflictlensError as exc:
         fail(str(exc), 1)
     except KeyboardInterrupt:
         fail(f"interrupted ({run.summary()})", 130)
+    except BrokenProcessPool as exc:
+        fail(f"a worker process failed or died ({' '.join(str(exc).split())[:160]}; {run.summary()})", 1)
     finally:
         store.close()
     err.print(run.summary(), highlight=False)

@@ -25,7 +25,7 @@ from ..kb.schema import ActorEntry, Term
 from ..model import Flag, Span as TextSpan
 from . import extensions  # noqa: F401
 from .actors import lookup_demonym
-from .rulekit import lexicon, match_at, phrases, spans_in
+from .rulekit import lexicon, lower_words, match_at, phrases, span_text, spans_in
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +99,7 @@ def _state_named(doc: Doc, start: int, end: int) -> Optional[str]:
 
 
 def _title_ending(doc: Doc, end: int, titles: Titles) -> Optional[tuple[int, tuple[str, ...]]]:
-    words = [t.lower_ for t in doc]
+    words = lower_words(doc)
     for cue in titles.cues:
         start = end - len(cue)
         if start >= 0 and tuple(words[start:end]) == cue:
@@ -142,7 +142,7 @@ def _titled_after(doc: Doc, person: Span, titles: Titles) -> Optional[TitledMent
     if i >= len(doc) or doc[i].text != ",":
         return None
     i += 1
-    words = [t.lower_ for t in doc]
+    words = lower_words(doc)
     country, former = None, False
     for _ in range(LOOKBACK + 1):
         if i >= len(doc):
@@ -215,7 +215,7 @@ def _office_flag(doc: Doc, kb: KnowledgeBase, mention: TitledMention) -> Optiona
     message = (f"On {day} the {title} of {where} {was}; "
                f"{person.name} held that office {served}.")
     start, end = doc[mention.start].idx, doc[mention.end - 1].idx + len(doc[mention.end - 1].text)
-    return Flag(kind="office_holder", message=message, evidence=TextSpan(text=doc.text[start:end], start=start, end=end))
+    return Flag(kind="office_holder", message=message, evidence=TextSpan(text=span_text(doc, mention.start, mention.end), start=start, end=end))
 
 
 def find_flags(doc: Doc) -> list[Flag]:

@@ -28,7 +28,7 @@ from spacy.tokens import Doc, Span
 from ..kb import get_kb
 from ..model import Actor, Relation, Span as TextSpan, When
 from . import extensions  # noqa: F401
-from .rulekit import lexicon, match_at, phrases, spans_in, with_text
+from .rulekit import lexicon, lower_words, match_at, phrases, span_text, spans_in, with_text
 
 log = logging.getLogger(__name__)
 
@@ -63,10 +63,17 @@ class Cues:
     leader_words: frozenset
     deputy_words: frozenset
     max_role_words: int
+    starts: Optional[frozenset] = None  # every word a rule of RelationFinder._at can start at (None: any)
 
 
 @lru_cache(maxsize=1)
 def get_cues() -> Cues:
+    cues = _read_cues()
+    cues.starts = _start_words(cues)
+    return cues
+
+
+def _read_cues() -> Cues:
     lex = lexicon("relations.yaml")
     words = lambda key: frozenset(str(w).lower() for w in lex.get(key) or [])  # noqa: E731
     return Cues(
@@ -81,6 +88,17 @@ def get_cues() -> Cues:
         group_kinds=words("group_kinds"), lead_ins=phrases(lex.get("list_lead_ins")),
         of_group=str(lex.get("of_group_cue") or "of"), leader_words=words("leader_words"),
         deputy_words=words("deputy_words"), max_role_words=int(lex.get("max_role_words") or 3))
+
+
+def _start_words(cues: Cues) -> Optional[frozenset]:
+    """The words at which RelationFinder._at can find anything: the first words of its cues, the
+    hyphen of "Iran-backed", the "of" of "Brigades of Hamas" and the "'s" of "Hezbollah's leader".
+    Tokens of other words are skipped (the rules ask at every token)."""
+    lists = (cues.member_list, cues.member_of, cues.naming, cues.formed, cues.emergence, cues.backed_passive,
+             cues.allied, cues.backed_active, cues.led_by, cues.leader_of)
+    if any(() in cue_list for cue_list in lists):
+        return None  # an empty cue matches anywhere
+    return frozenset({"-", cues.of_group, "'s"}.union(*({cue[0] for cue in cue_list} for cue_list in lists)))
 
 
 def fold_words(text: str) -> tuple[str, ...]:
@@ -116,9 +134,9 @@ def name_end(doc: Doc, k: int, end: int, stop_at: frozenset = frozenset()) -> in
 class _Sentence:
     """One sentence's tokens and actor mentions, for the rules."""
 
-    def __init__(self, doc: Doc, sent: Span):
+    def __init__(self, doc: Doc, sent: Span, words: list[str]):
         self.doc, self.sent = doc, sent
-        self.words = [t.lower_ for t in doc]
+        self.words = words  # the lower-case words of the whole Doc, built once per Doc
         self.actors = [s for s in spans_in(doc, "actors", sent.start, sent.end) if s._.actor is not None]
         self.starts = {s.start: s for s in self.actors}
 
@@ -143,7 +161,7 @@ def _group_kinds(cues: Cues) -> frozenset:
 def _evidence(doc: Doc, start: int, end: int) -> TextSpan:
     first, last = doc[start], doc[end - 1]
     s, e = first.idx, last.idx + len(last.text)
-    return TextSpan(text=doc.text[s:e], start=s, end=e)
+    return TextSpan(text=span_text(doc, start, end), start=s, end=e)
 
 
 def _when(span: Optional[Span]) -> Optional[When]:
@@ -177,10 +195,13 @@ class RelationFinder:
 
     # ------------------------------------------------------------------ per sentence
     def run(self) -> list[Relation]:
+        words = lower_words(self.doc)
         for sent in self.doc.sents:
-            st = _Sentence(self.doc, sent)
+            st = _Sentence(self.doc, sent, words)
+            starts = self.cues.starts
             for i in range(sent.start, sent.end):
-                self._at(st, i)
+                if starts is None or words[i] in starts:
+                    self._at(st, i)
             self.umbrellas_so_far.extend(s for s in st.actors if s._.actor.kind == "umbrella")
         return self.relations
 
@@ -464,8 +485,9 @@ def find_aliases(doc: Doc) -> list[tuple[Actor, str, TextSpan]]:
     """'<actor>, also known as <Name>' / '<actor> (also known as <Name>)': (actor, the other name, evidence)."""
     cues = get_cues()
     found = []
+    words = lower_words(doc)
     for sent in doc.sents:
-        st = _Sentence(doc, sent)
+        st = _Sentence(doc, sent, words)
         for i in range(sent.start, sent.end):
             cue = match_at(st.words, i, cues.alias)
             if not cue:

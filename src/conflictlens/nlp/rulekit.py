@@ -8,6 +8,7 @@ those lookups in one place.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from functools import lru_cache
 from typing import Iterable, Optional
@@ -28,25 +29,84 @@ def lexicon(name: str) -> dict:
     return yaml.load((DATA_DIR / LEXICON_DIR / name).read_text(encoding="utf-8"), Loader=loader) or {}
 
 
-def phrases(items: Iterable) -> list[tuple[str, ...]]:
+class Phrases(list):
+    """Cue phrases (token tuples), longest first, indexed by their first word: match_at then tests
+    only the few cues that can start at a word instead of every cue (the rules ask at every token)."""
+
+    def __init__(self, cues: Iterable[tuple[str, ...]] = ()):
+        super().__init__(cues)
+        self.by_first: dict[str, list[tuple[str, ...]]] = {}
+        for cue in self:
+            if cue:
+                self.by_first.setdefault(cue[0], []).append(cue)  # keeps the longest-first order
+        self.empty: Optional[tuple[str, ...]] = () if () in self else None
+
+
+def phrases(items: Iterable) -> Phrases:
     """Lower-case token tuples of a list of phrases, longest first (so the longest cue wins)."""
     out = {tuple(str(p).lower().replace("-", " - ").split()) for p in items or []}
-    return sorted(out, key=len, reverse=True)
+    return Phrases(sorted(out, key=len, reverse=True))
 
 
 def match_at(words: list[str], i: int, cues: list[tuple[str, ...]]) -> Optional[tuple[str, ...]]:
     """The longest cue that starts at word i of `words` (lower-case token texts), else None."""
+    if isinstance(cues, Phrases) and i >= 0:
+        if i < len(words):
+            for cue in cues.by_first.get(words[i], ()):
+                if len(cue) == 1 or tuple(words[i:i + len(cue)]) == cue:
+                    return cue
+        return cues.empty
     for cue in cues:
         if tuple(words[i:i + len(cue)]) == cue:
             return cue
     return None
 
 
+def lower_words(doc: Doc) -> list[str]:
+    """The lower-case token texts of the whole Doc, built once per Doc and shared by the rules (each
+    `doc[i]` or `for t in doc` creates a Token object; the rules ask for words thousands of times)."""
+    words = doc.user_data.get(_WORDS_KEY)
+    if words is None or len(words) != len(doc):
+        words = doc.user_data[_WORDS_KEY] = [t.lower_ for t in doc]
+    return words
+
+
+def span_text(doc: Doc, start: int, end: int) -> str:
+    """The text of tokens [start, end) without trailing whitespace: doc.text[first.idx:last end], read
+    from those tokens only (Doc.text joins every token of the Doc anew at each call)."""
+    return doc[start:end].text
+
+
+_WORDS_KEY = "conflictlens.rulekit.lower_words"
+_SPANS_KEY = "conflictlens.rulekit.spans"
+
+
+def _span_order(doc: Doc, group: str) -> tuple[list[int], list[int]]:
+    """Where the spans of a group stand in it, sorted by start (stable), and their starts; cached on
+    the Doc for as long as the group is the same object of the same length (components that set a
+    group replace it). Only positions are kept: a Span held in the Doc would keep the Doc alive."""
+    current = doc.spans[group]
+    cache = doc.user_data.setdefault(_SPANS_KEY, {})
+    held = cache.get(group)
+    if held is None or held[0] is not current or held[1] != len(current):
+        starts = [(s.start, k) for k, s in enumerate(current)]
+        starts.sort(key=lambda pair: pair[0])
+        held = cache[group] = (current, len(current), [k for _, k in starts], [start for start, _ in starts])
+    return held[2], held[3]
+
+
 def spans_in(doc: Doc, group: str, start: int, end: int) -> list[Span]:
     """The spans of a span group that lie within tokens [start, end), in text order."""
     if group not in doc.spans:
         return []
-    return sorted((s for s in doc.spans[group] if s.start >= start and s.end <= end), key=lambda s: s.start)
+    order, starts = _span_order(doc, group)
+    spans = doc.spans[group]
+    out = []
+    for k in range(bisect.bisect_left(starts, start), bisect.bisect_right(starts, end)):
+        span = spans[order[k]]
+        if span.end <= end:
+            out.append(span)
+    return out
 
 
 def with_text(actor: Actor, span: Span) -> Actor:

@@ -28,7 +28,7 @@ from spacy.tokens import Doc, Span
 from ..model import Actor, Source, Span as TextSpan, Statement
 from . import extensions  # noqa: F401
 from .attribution import attribution_at
-from .rulekit import lexicon, phrases, published_when, spans_in, with_text
+from .rulekit import lexicon, lower_words, phrases, published_when, span_text, spans_in, with_text
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +52,14 @@ class Cues:
     heads: frozenset
     final_denials: frozenset
     dropped: frozenset
+    by_first: dict = None  # first word -> its (cue, kind) pairs of `kinds`, in their order
+
+
+def _index(pairs: list[tuple[tuple[str, ...], str]]) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    index: dict[str, list] = {}
+    for cue, kind in pairs:
+        index.setdefault(cue[0] if cue else "", []).append((cue, kind))
+    return index
 
 
 @lru_cache(maxsize=1)
@@ -60,9 +68,11 @@ def get_cues() -> Cues:
     pairs = [(cue, kind) for kind, items in (lex.get("kinds") or {}).items() for cue in phrases(items)]
     pairs.sort(key=lambda pair: len(pair[0]), reverse=True)
     words = lambda key: frozenset(str(w).lower() for w in lex.get(key) or [])  # noqa: E731
+    if any(not cue for cue, _ in pairs):
+        raise ValueError("statements.yaml: an empty cue")
     return Cues(pairs, phrases(lex.get("present")), words("conditional_modals"), words("conditional_links"),
                 words("need_speaker"), words("auxiliaries"), words("reporting_tail"), words("group_heads"),
-                words("clause_final_denials"), words("dropped_auxiliaries"))
+                words("clause_final_denials"), words("dropped_auxiliaries"), _index(pairs))
 
 
 def _generic(actor: Actor) -> bool:
@@ -75,7 +85,10 @@ def _generic(actor: Actor) -> bool:
 
 
 def _cue_at(words: list[str], i: int, cues: Cues) -> Optional[tuple[tuple[str, ...], str]]:
-    for cue, kind in cues.kinds:
+    """The longest cue starting at word i, with its kind (only cues of that first word are tried)."""
+    if i >= len(words):
+        return None
+    for cue, kind in cues.by_first.get(words[i], ()):
         if tuple(words[i:i + len(cue)]) == cue:
             return cue, kind
     return None
@@ -84,8 +97,10 @@ def _cue_at(words: list[str], i: int, cues: Cues) -> Optional[tuple[tuple[str, .
 class StatementFinder:
     def __init__(self, doc: Doc):
         self.doc = doc
-        self.words = [t.lower_ for t in doc]
+        self.words = lower_words(doc)
         self.cues = get_cues()
+        # the words a statement can open at: a cue's first word, a clause-final denial, a conditional modal
+        self.starts = self.cues.by_first.keys() | self.cues.final_denials | self.cues.modals
 
     def run(self) -> list[Statement]:
         statements = []
@@ -93,6 +108,8 @@ class StatementFinder:
             kinds_seen: set[str] = set()
             actors = [s for s in spans_in(self.doc, "actors", sent.start, sent.end) if s._.actor is not None]
             for i in range(sent.start, sent.end):
+                if self.words[i] not in self.starts:
+                    continue
                 found = _cue_at(self.words, i, self.cues)
                 if found is not None:
                     cue, kind = found
@@ -229,7 +246,7 @@ class StatementFinder:
             last = doc[last.i - 1]
         s, e = first.idx, last.idx + len(last.text)
         return Statement(kind=kind, speaker=speaker, text=text, date=date, attribution=chain,
-                         evidence=TextSpan(text=doc.text[s:e], start=s, end=e))
+                         evidence=TextSpan(text=span_text(doc, first.i, last.i + 1), start=s, end=e))
 
 
 def find_statements(doc: Doc) -> list[Statement]:

@@ -27,7 +27,7 @@ from spacy.tokens import Doc, Span
 from ..model import Span as TextSpan, Tally, When
 from . import extensions  # noqa: F401
 from .attribution import attribution_at
-from .rulekit import lexicon, match_at, phrases, published_when, since_time, spans_in
+from .rulekit import lexicon, lower_words, match_at, phrases, published_when, since_time, span_text, spans_in
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ def _count(text: str) -> Optional[int]:
 class TallyFinder:
     def __init__(self, doc: Doc):
         self.doc = doc
-        self.words = [t.lower_ for t in doc]
+        self.words = lower_words(doc)
         self.lex = get_words()
         self.time_tokens = {i for s in doc.spans.get("times", []) for i in range(s.start, s.end)}
 
@@ -88,11 +88,14 @@ class TallyFinder:
     def _has_period(self, sent: Span) -> bool:
         if since_time(self.doc, sent) is not None:
             return True
-        return any(match_at(self.words, i, self.lex.periods) for i in range(sent.start, sent.end))
+        periods, w = self.lex.periods, self.words
+        if () in periods:
+            return True  # an empty cue matches anywhere
+        return any(w[i] in periods.by_first and match_at(w, i, periods) for i in range(sent.start, sent.end))
 
     def _at(self, sent: Span, i: int) -> Optional[Tally]:
         doc, w = self.doc, self.words
-        count = _count(doc[i].text)
+        count = _count(w[i])  # the lower form: digits and commas are the text's own
         if count is None or count < 2 or i in self.time_tokens:
             return None
         first = i
@@ -200,7 +203,7 @@ class TallyFinder:
         as_of = self._as_of(sent)
         s, e = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
         return Tally(count=count, what=what, where=where, since=since, as_of=as_of,
-                     attribution=attribution_at(doc, doc[start].idx), evidence=TextSpan(text=doc.text[s:e], start=s, end=e))
+                     attribution=attribution_at(doc, doc[start].idx), evidence=TextSpan(text=span_text(doc, start, end), start=s, end=e))
 
     def _since(self, sent: Span) -> Optional[When]:
         """The start the text names: 'since October 17' -> that day, 'since January' -> that month,
