@@ -46,3 +46,15 @@ def test_nothing_is_linked_without_any_country(extractor):
 def test_demonym_forces_stay_with_the_actors_component(extractor):
     found = actors(extractor, "Iraqi troops and police patrolled Mosul.")
     assert ("Iraqi troops", "military_iq") in found
+
+
+def test_bare_soldiers_refer_back_to_the_forces_named_before_them(extractor):
+    text = ("Israeli forces raided the Jenin refugee camp in the occupied West Bank on Monday.\n\n"
+            "Gunmen exchanged fire with soldiers from rooftops in Jenin, witnesses said.")
+    assert ("soldiers", "military_il") in actors(extractor, text)
+
+
+def test_forces_named_long_before_do_not_decide(extractor):
+    text = ("US troops left the base in 2021. " + "The town was quiet for years afterwards. " * 40 +
+            "On Monday soldiers clashed with gunmen near Gao in Mali.")
+    assert ("soldiers", "military_ml") in actors(extractor, text)

@@ -2,9 +2,10 @@
 
 "Troops stormed the village", "riot police fired tear gas": the text names no country, and ACLED
 codes them as the forces of the country where it happened. This component runs after places and adds
-such phrases to doc.spans["actors"], linked to military_<cc> / police_<cc> of the country of the
-nearest place named before them in the sentence, else after them in it, else the country most named in
-the document. With no place of any country, nothing is linked: no guess. Phrases live in
+such phrases to doc.spans["actors"], linked to military_<cc> / police_<cc>: of the state whose
+forces of that branch were named shortly before ("Israeli forces raided Jenin ... soldiers fired"),
+else of the nearest place named before them in the sentence, else after them in it, else the country
+most named in the document. With no place of any country, nothing is linked: no guess. Phrases live in
 kb/data/lexicon/forces_contextual.yaml.
 """
 
@@ -26,6 +27,7 @@ from . import extensions  # noqa: F401
 
 LEXICON_FILE = "forces_contextual.yaml"
 BRANCHES = ("military", "police")
+REFER_BACK_CHARS = 1200  # about two paragraphs of news text
 
 
 @lru_cache(maxsize=1)
@@ -36,6 +38,21 @@ def _lexicon() -> dict:
 def _dominant_country(doc: Doc) -> Optional[str]:
     counts = Counter(s._.location.country for s in doc.spans.get("places", []) if s._.location and s._.location.country)
     return counts.most_common(1)[0][0] if counts else None
+
+
+def _force_named_before(doc: Doc, span: Span, branch: str) -> Optional[str]:
+    """Country of the forces of this branch last named with their state shortly before ("Israeli forces
+    raided the camp ... soldiers fired"): bare "soldiers" refer back to them, not to the place's state."""
+    kb = get_kb()
+    for other in reversed(doc.spans.get(SPAN_GROUP, [])):
+        if other.end > span.start:
+            continue
+        if span.start_char - other.end_char > REFER_BACK_CHARS:
+            break
+        entry = kb.actors.get(other._.actor.kb_id) if other._.actor and other._.actor.kb_id else None
+        if entry is not None and entry.kind == "state_forces" and entry.id.startswith(f"{branch}_") and entry.country:
+            return entry.country
+    return None
 
 
 def _country_near(doc: Doc, span: Span) -> Optional[str]:
@@ -57,6 +74,9 @@ class ForcesLinker:
         for branch in BRANCHES:
             self.matcher.add(branch, list(nlp.tokenizer.pipe(str(p) for p in lexicon.get(branch) or [])))
         self.not_after = frozenset(str(w).lower() for w in lexicon.get("not_after") or [])
+        times = _load_lexicon("times.yaml")
+        self.time_words = frozenset([*(str(w).lower() for w in times.get("weekdays") or []),
+                                     *(str(w).lower() for w in (times.get("months") or {}))])
 
     def _owned_by_someone_else(self, doc: Doc, start: int, taken: set[int]) -> bool:
         if start == 0:
@@ -64,7 +84,9 @@ class ForcesLinker:
         prev = doc[start - 1]
         if prev.i in taken or prev.lower_ in self.not_after or prev.text in ("'s", "’s", "'", "’"):
             return True
-        return prev.text[:1].isupper() and not prev.is_sent_start and prev.lower_ not in ("the", "a", "an")
+        # a capitalised word just before that is no time word names the owner ("Wagner troops", "Kuki soldiers")
+        return (prev.text[:1].isupper() and not prev.is_sent_start and prev.lower_ not in self.time_words
+                and prev.lower_ not in ("the", "a", "an"))
 
     def __call__(self, doc: Doc) -> Doc:
         existing = list(doc.spans.get(SPAN_GROUP, []))
@@ -80,7 +102,7 @@ class ForcesLinker:
                                                                  "source", "sources", "chief", "commander", "station"):
                 continue
             dominant = dominant or _dominant_country(doc) or ""
-            country = _country_near(doc, span) or dominant
+            country = _force_named_before(doc, span, span.label_) or _country_near(doc, span) or dominant
             entry = get_kb().actors.get(f"{span.label_}_{country.lower()}") if country else None
             if entry is None:
                 continue
