@@ -228,6 +228,7 @@ CountryOption = Annotated[Optional[str], typer.Option(help="ISO 3166-1 alpha-2 c
 SinceOption = Annotated[Optional[str], typer.Option(help="First day, YYYY-MM-DD.")]
 UntilOption = Annotated[Optional[str], typer.Option(help="Last day, YYYY-MM-DD.")]
 NearOption = Annotated[Optional[str], typer.Option(help="LAT,LON,KM: within KM kilometres of a point.")]
+DbOption = Annotated[Optional[str], typer.Option("--db", help=DB_HELP)]
 
 
 def _open_store(db: Optional[str]):
@@ -257,7 +258,7 @@ def _filter(actor, include_members, event_type, country, since, until, near):
 @app.command()
 def ingest(
     paths: list[Path] = typer.Argument(None, help="Articles (as for extract): files, folders, or - for stdin."),
-    db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+    db: DbOption = None,
     published: Optional[str] = typer.Option(None, help="Publication date YYYY-MM-DD (overrides the document's own)."),
     from_parquet: Optional[Path] = typer.Option(None, "--from-parquet", help="Load the output folder of `conflictlens batch`."),
     max_bytes: Optional[int] = typer.Option(None, "--max-bytes", envvar="CONFLICTLENS_MAX_BYTES", help="Largest file accepted."),
@@ -307,7 +308,7 @@ def ingest(
 
 @app.command()
 def merge(rebuild: bool = typer.Option(False, "--rebuild", help="Redo every merged event from all reports."),
-          db: Optional[str] = typer.Option(None, "--db", help=DB_HELP)) -> None:
+          db: DbOption = None) -> None:
     """Merge stored reports into events (ingest does this already; --rebuild starts over, deterministically)."""
     store = _open_store(db)
     try:
@@ -328,7 +329,7 @@ def events(
     near: NearOption = None,
     format: str = typer.Option("table", "--format", "-f", help="table, json (JSON Lines) or csv."),
     limit: int = typer.Option(100, help="At most this many events."),
-    db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+    db: DbOption = None,
 ) -> None:
     """List merged events, newest first."""
     from .store.commands import EVENT_FORMATS, print_events
@@ -357,7 +358,7 @@ def export_events(
     since: SinceOption = None,
     until: UntilOption = None,
     near: NearOption = None,
-    db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+    db: DbOption = None,
 ) -> None:
     """Write merged events to a file: ACLED CSV, GeoJSON, Parquet or JSON Lines."""
     from .export import FORMATS, write_export
@@ -384,7 +385,7 @@ def stats(
     since: SinceOption = None,
     until: UntilOption = None,
     near: NearOption = None,
-    db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+    db: DbOption = None,
 ) -> None:
     """Count merged events by type, country, actor and week."""
     from .store.commands import print_stats
@@ -555,7 +556,7 @@ def _serve(db: Optional[str], host: str, port: int) -> None:
 
 
 @app.command()
-def serve(db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+def serve(db: DbOption = None,
           host: str = typer.Option("127.0.0.1", help="Address to listen on; anything but loopback needs CONFLICTLENS_TOKEN."),
           port: int = typer.Option(8000, help="Port to listen on.")) -> None:
     """Serve the web app (map, timeline, table, event/article/actor pages) and the HTTP API (/api, docs at /docs).
