@@ -137,8 +137,8 @@ def test_a_state_name_inside_a_longer_toponym_is_no_actor(extractor):
 
 
 def test_curated_sites(extractor):
-    found = places(extractor, "Rockets hit the Pik airfield south of Moshav Eliad, and drones targeted Ain al-Asad "
-                              "and the al-Tanf garrison, the group said.")
+    found = places(extractor, "Two rockets landed near Pik airfield, a few kilometres south of Moshav Eliad, while "
+                              "drones targeted Ain al-Asad and the al-Tanf garrison, the group said.")
     pik = one(found, "Pik airfield")
     assert pik.kb_id == "pik_airfield" and near(pik, 32.80, 35.71, 5)
     eliad = one(found, "Moshav Eliad")
