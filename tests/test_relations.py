@@ -97,3 +97,42 @@ def test_members_after_a_lead_in_and_an_anaphoric_group(extractor):
     found = triples(relations(extractor, text))
     assert ("al_quds_brigades", "member_of", "jenin_brigade") in found
     assert ("qassam_brigades", "member_of", "jenin_brigade") in found
+
+
+def test_appositive_names_a_part_of_a_group(extractor):
+    found = relations(extractor, "Islamic State West Africa Province (ISWAP), the Islamic State's branch in the "
+                                 "Lake Chad region, raided the town.")
+    assert triples(found) == {("iswap", "member_of", "islamic_state")}
+    assert found[0].evidence.text.startswith("Islamic State West Africa Province")  # the name, not the acronym
+    assert triples(relations(extractor, "Kataib Hezbollah, the largest faction in the Islamic Resistance in Iraq, "
+                                        "denied the report.")) == {
+        ("kataib_hezbollah", "member_of", "islamic_resistance_in_iraq")}
+    # an appositive without a part word states no membership
+    assert relations(extractor, "Hamas, the main rival of Fatah, won the vote.") == []
+
+
+def test_group_role_before_a_person_without_possessive(extractor):
+    found = triples(relations(extractor, "Hezbollah leader Hassan Nasrallah spoke on Friday. "
+                                         "Hamas deputy leader Saleh al-Arouri was killed."))
+    assert found == {("hassan_nasrallah", "leads", "hezbollah"), ("saleh_al_arouri", "member_of", "hamas")}
+
+
+def test_leader_verb_whose_and_the_group_led_by(extractor):
+    assert triples(relations(extractor, "Yahya Sinwar, who has led Hamas in Gaza since 2017, was not seen.")) == {
+        ("yahya_sinwar", "leads", "hamas")}
+    assert triples(relations(extractor, "Al-Shabaab claimed the attack. The group is led by Ahmed Diriye, "
+                                        "officials say.")) == {("ahmed_diriye", "leads", "al_shabaab")}
+
+
+def test_the_faction_of_an_appositive_is_the_one_led(extractor):
+    text = "Kataib Hezbollah, the Islamic Resistance in Iraq faction once led by Abu Mahdi al-Muhandis, denied it."
+    assert triples(relations(extractor, text)) == {
+        ("kataib_hezbollah", "member_of", "islamic_resistance_in_iraq"),
+        ("abu_mahdi_al_muhandis", "leads", "kataib_hezbollah"),
+    }
+
+
+def test_a_front_for_a_group_is_a_membership(extractor):
+    text = ("The Resistance Front, which officials describe as a front for the Pakistan-based Lashkar-e-Taiba, "
+            "claimed the attack.")
+    assert triples(relations(extractor, text)) == {("the_resistance_front", "member_of", "lashkar_e_taiba")}

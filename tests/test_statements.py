@@ -77,3 +77,51 @@ def test_sentences_that_state_nothing(extractor):
     assert statements(extractor, "The weather in Mosul was calm on Tuesday and markets reopened.") == []
     assert statements(extractor, "The council rejected the budget and adjourned.") == []
     assert statements(extractor, "Gunmen attacked a checkpoint near Kirkuk, killing two soldiers.") == []
+
+
+def test_unnamed_speaker_is_the_clause_subject(extractor):
+    demand = one(extractor, "Dockworkers at the northern port demanded higher wages on Monday.", "demand")
+    assert demand.text.startswith("demanded higher wages")
+    assert isinstance(demand.speaker, Actor) and demand.speaker.kb_id is None
+    assert demand.speaker.text == "Dockworkers at the northern port"
+    denial = one(extractor, "The mayor blamed the traders for the fire, a charge local merchants deny.", "denial")
+    assert denial.speaker.text == "local merchants" and denial.speaker.kb_id is None
+
+
+def test_pronoun_speaker_is_the_last_group_named(extractor):
+    text = "Hezbollah fighters fired rockets at the border town on Sunday. It denied targeting civilians."
+    denial = one(extractor, text, "denial")
+    assert denial.speaker.kb_id == "hezbollah" and denial.speaker.text == "It"
+
+
+def test_claim_after_saying_and_of_men(extractor):
+    text = "Al-Shabaab claimed the raid on Tuesday, saying its men had seized two armoured vehicles."
+    claim = one(extractor, text, "claim")
+    assert claim.speaker.kb_id == "al_shabaab"
+    assert "seized two armoured vehicles" in claim.text
+
+
+def test_a_long_clause_opening_is_no_speaker(extractor):
+    text = ("After the storm the committee of the five northern districts of the old province ordered the "
+            "markets closed.")
+    assert [s for s in statements(extractor, text) if s.kind == "demand"] == []
+
+
+def test_cue_set_off_by_commas_speaks_for_the_sentence_subject(extractor):
+    denial = one(extractor, "Al-Shabaab, the group that holds much of the south, denied planting the bomb.", "denial")
+    assert denial.speaker.kb_id == "al_shabaab"
+    claim = one(extractor, "Hamas claimed the ambush in a video on Monday, saying it had destroyed two tanks.", "claim")
+    assert claim.speaker.kb_id == "hamas" and claim.text.startswith("saying it had destroyed two tanks")
+
+
+def test_group_possessive_cue_is_read_with_its_own_token(extractor):
+    text = "A spokesman said the group's fighters had shot down a drone over the valley."
+    claim = one(extractor, text, "claim")
+    assert claim.text.startswith("group's fighters had shot down a drone")
+
+
+def test_unnamed_speaker_after_a_time_and_no_speaker_read_into_talks(extractor):
+    threat = one(extractor, "Last month Governor Okafor threatened to close the border crossings.", "threat")
+    assert threat.speaker is not None and "month" not in threat.speaker.text.lower()
+    talks = one(extractor, "Peace talks between the two neighbours are due to resume next month.", "negotiation")
+    assert talks.speaker is None

@@ -63,6 +63,14 @@ class Cues:
     leader_words: frozenset
     deputy_words: frozenset
     max_role_words: int
+    member_heads: frozenset = frozenset()
+    member_head_links: frozenset = frozenset()
+    max_apposition_words: int = 4
+    member_roles: frozenset = frozenset()
+    leader_verbs: list = ()
+    leader_verb_links: frozenset = frozenset()
+    whose: str = "whose"
+    lists_at: Optional[dict] = None  # word -> the names of the cue lists with a cue starting with it
     starts: Optional[frozenset] = None  # every word a rule of RelationFinder._at can start at (None: any)
 
 
@@ -70,6 +78,7 @@ class Cues:
 def get_cues() -> Cues:
     cues = _read_cues()
     cues.starts = _start_words(cues)
+    cues.lists_at = _lists_at(cues)
     return cues
 
 
@@ -87,7 +96,25 @@ def _read_cues() -> Cues:
         leader_of=phrases(lex.get("leader_of_cues")), alias=phrases(lex.get("alias_cues")),
         group_kinds=words("group_kinds"), lead_ins=phrases(lex.get("list_lead_ins")),
         of_group=str(lex.get("of_group_cue") or "of"), leader_words=words("leader_words"),
-        deputy_words=words("deputy_words"), max_role_words=int(lex.get("max_role_words") or 3))
+        deputy_words=words("deputy_words"), max_role_words=int(lex.get("max_role_words") or 3),
+        member_heads=words("member_heads"), member_head_links=words("member_head_links"),
+        max_apposition_words=int(lex.get("max_apposition_words") or 4), member_roles=words("member_roles"),
+        leader_verbs=phrases(lex.get("leader_verbs")), leader_verb_links=words("leader_verb_links"),
+        whose=str(lex.get("whose_cue") or "whose"))
+
+
+CUE_LISTS = frozenset({"member_list", "member_of", "naming", "formed", "emergence", "backed_passive", "allied",
+                       "backed_active", "led_by", "leader_of", "leader_verbs"})  # the cue lists RelationFinder._at tries
+NO_LISTS: frozenset = frozenset()
+
+
+def _lists_at(cues: Cues) -> dict[str, frozenset]:
+    """For each word, the cue lists that have a cue starting with it: _at tries only those."""
+    found: dict[str, set] = {}
+    for name in CUE_LISTS:
+        for word in getattr(cues, name).by_first:
+            found.setdefault(word, set()).add(name)
+    return {word: frozenset(names) for word, names in found.items()}
 
 
 def _start_words(cues: Cues) -> Optional[frozenset]:
@@ -95,10 +122,10 @@ def _start_words(cues: Cues) -> Optional[frozenset]:
     hyphen of "Iran-backed", the "of" of "Brigades of Hamas" and the "'s" of "Hezbollah's leader".
     Tokens of other words are skipped (the rules ask at every token)."""
     lists = (cues.member_list, cues.member_of, cues.naming, cues.formed, cues.emergence, cues.backed_passive,
-             cues.allied, cues.backed_active, cues.led_by, cues.leader_of)
+             cues.allied, cues.backed_active, cues.led_by, cues.leader_of, cues.leader_verbs)
     if any(() in cue_list for cue_list in lists):
         return None  # an empty cue matches anywhere
-    return frozenset({"-", cues.of_group, "'s"}.union(*({cue[0] for cue in cue_list} for cue_list in lists)))
+    return frozenset({"-", cues.of_group, "'s", cues.whose}.union(*({cue[0] for cue in cue_list} for cue_list in lists)))
 
 
 def fold_words(text: str) -> tuple[str, ...]:
@@ -137,8 +164,15 @@ class _Sentence:
     def __init__(self, doc: Doc, sent: Span, words: list[str]):
         self.doc, self.sent = doc, sent
         self.words = words  # the lower-case words of the whole Doc, built once per Doc
-        self.actors = [s for s in spans_in(doc, "actors", sent.start, sent.end) if s._.actor is not None]
+        self.actors, self.persons = [], []
+        for span in spans_in(doc, "actors", sent.start, sent.end):
+            actor = span._.actor
+            if actor is not None:
+                self.actors.append(span)
+                if actor.kind == "person":
+                    self.persons.append(span)
         self.starts = {s.start: s for s in self.actors}
+        self.ends = {s.end: s for s in self.actors}  # the last mention ending at a token
 
     def before(self, i: int, kinds: frozenset, reach: int = SUBJECT_REACH) -> Optional[Span]:
         """The nearest actor of `kinds` ending at or before token i, within reach, in the sentence."""
@@ -200,40 +234,48 @@ class RelationFinder:
             st = _Sentence(self.doc, sent, words)
             starts = self.cues.starts
             for i in range(sent.start, sent.end):
-                if starts is None or words[i] in starts:
+                if words[i] == ",":
+                    if st.ends:
+                        self._appositive_part(st, i)
+                elif starts is None or words[i] in starts:
                     self._at(st, i)
+            self._role_before_person(st)
             self.umbrellas_so_far.extend(s for s in st.actors if s._.actor.kind == "umbrella")
         return self.relations
 
     def _at(self, st: _Sentence, i: int) -> None:
         c, w = self.cues, st.words
-        for cue in (match_at(w, i, c.member_list),):
-            if cue and i + len(cue) <= st.sent.end:
-                self._member_list(st, i, i + len(cue))
-        if cue := match_at(w, i, c.member_of):
+        have = c.lists_at.get(w[i], NO_LISTS) if c.starts is not None else CUE_LISTS  # the lists a cue starts at
+        if "member_list" in have and (cue := match_at(w, i, c.member_list)) and i + len(cue) <= st.sent.end:
+            self._member_list(st, i, i + len(cue))
+        if "member_of" in have and (cue := match_at(w, i, c.member_of)):
             self._member_of(st, i, i + len(cue))
-        if cue := match_at(w, i, c.naming):
+        if "naming" in have and (cue := match_at(w, i, c.naming)):
             self._formed(st, i, i + len(cue), naming=True)
-        elif cue := match_at(w, i, c.formed):
+        elif "formed" in have and (cue := match_at(w, i, c.formed)):
             self._formed(st, i, i + len(cue))
-        elif cue := match_at(w, i, c.emergence):
+        elif "emergence" in have and (cue := match_at(w, i, c.emergence)):
             self._formed(st, i, i + len(cue), coarse=True)
-        if cue := match_at(w, i, c.backed_passive):
+        if "backed_passive" in have and (cue := match_at(w, i, c.backed_passive)):
             self._passive(st, i, i + len(cue), "backed_by")
-        if cue := match_at(w, i, c.allied):
+        if "allied" in have and (cue := match_at(w, i, c.allied)):
             self._passive(st, i, i + len(cue), "allied_with")
-        if cue := match_at(w, i, c.backed_active):
+        if "backed_active" in have and (cue := match_at(w, i, c.backed_active)):
             self._backs(st, i, i + len(cue))
         if w[i] == "-" and i + 1 < st.sent.end and (w[i + 1] in c.backed_compounds or w[i + 1] in c.allied_compounds):
             self._compound(st, i, "backed_by" if w[i + 1] in c.backed_compounds else "allied_with")
-        if cue := match_at(w, i, c.led_by):
+        if "led_by" in have and (cue := match_at(w, i, c.led_by)):
             self._led_by(st, i, i + len(cue))
-        if cue := match_at(w, i, c.leader_of):
+        if "leader_of" in have and (cue := match_at(w, i, c.leader_of)):
             self._leader_of(st, i, i + len(cue))
         if w[i] == c.of_group:
             self._unit_of(st, i)
         if w[i] == "'s":
             self._possessive_role(st, i)
+        if "leader_verbs" in have and (cue := match_at(w, i, c.leader_verbs)):
+            self._leader_verb(st, i, i + len(cue))
+        if w[i] == c.whose:
+            self._whose(st, i)
 
     # ------------------------------------------------------------------ subjects
     def _subject(self, st: _Sentence, i: int, kinds: frozenset) -> Optional[tuple[Actor, int]]:
@@ -241,6 +283,10 @@ class RelationFinder:
         span = st.before(i, kinds)
         if span is not None:
             return with_text(span._.actor, span), span.start
+        return self._anaphor(st, i)
+
+    def _anaphor(self, st: _Sentence, i: int) -> Optional[tuple[Actor, int]]:
+        """'the coalition' / 'the group' just before token i: the last such group named before the sentence."""
         heads = self.cues.umbrella_heads | self.cues.group_heads
         for j in range(i - 1, max(st.sent.start, i - ANAPHOR_REACH), -1):  # "the coalition (is a union) of"
             if self.doc[j].is_punct:
@@ -448,6 +494,9 @@ class RelationFinder:
         if backer is None:
             return
         backed = st.after(hyphen + 2, self.cues.group_kinds - {"state"}, reach=3)
+        if backed is None:  # "US-backed Syrian Democratic Forces" read as one mention of the backed group
+            backed = next((s for s in st.actors if s.start <= start and s.end > hyphen + 2
+                           and s._.actor.kind in self.cues.group_kinds - {"state"}), None)
         if backed is not None:
             self.add(with_text(backed._.actor, backed), predicate, backer, start, backed.end, None)
             return
@@ -460,13 +509,122 @@ class RelationFinder:
     # ------------------------------------------------------------------ leadership
     def _led_by(self, st: _Sentence, cue_start: int, cue_end: int) -> None:
         person = st.after(cue_end, frozenset({"person"}), reach=3)
-        group = st.before(cue_start, self.cues.group_kinds - {"state"}, reach=5)
-        if person is None or group is None:
+        if person is None:
             return
         if st.words[cue_start] == "under" and cue_end - cue_start == 1 and person.start != cue_end:
             return  # "under" only right before the name
-        self.add(with_text(person._.actor, person), "leads", with_text(group._.actor, group), group.start,
-                 person.end, None)
+        group = st.before(cue_start, self.cues.group_kinds - {"state"}, reach=5)
+        heads = self.cues.member_heads | self.cues.group_heads
+        if group is not None and any(w in heads for w in st.words[group.end:cue_start]):
+            group = self._apposed_to(st, group)  # "A, the B faction once led by P": P led A, not B
+            if group is None:
+                return
+        if group is not None:
+            self.add(with_text(person._.actor, person), "leads", with_text(group._.actor, group), group.start,
+                     person.end, None)
+            return
+        j = cue_start  # "The group is led by P": the group named before
+        while j > st.sent.start and st.words[j - 1] in ("is", "was", "are", "were", "has", "been", "now", "still"):
+            j -= 1
+        if j - cue_start < 0 and (referred := self._anaphor(st, j)) is not None:
+            self.add(with_text(person._.actor, person), "leads", referred[0], referred[1], person.end, None)
+
+    def _leader_verb(self, st: _Sentence, cue_start: int, cue_end: int) -> None:
+        """'P, who has led G' / 'P heads G': the person right before (links only) leads the group right after."""
+        j = cue_start
+        while j > st.sent.start and st.words[j - 1] in self.cues.leader_verb_links:
+            j -= 1
+        person = next((s for s in st.actors if s.end == j and s._.actor.kind == "person"), None)
+        group = st.after(cue_end, self.cues.group_kinds - {"state"}, reach=1)
+        if person is None or group is None:
+            return
+        self.add(with_text(person._.actor, person), "leads", with_text(group._.actor, group), person.start,
+                 group.end, None)
+
+    def _whose(self, st: _Sentence, i: int) -> None:
+        """'P, whose G ...': the person leads the group named right after 'whose'."""
+        j = i - (i > st.sent.start and st.words[i - 1] == ",")
+        person = next((s for s in st.actors if s.end == j and s._.actor.kind == "person"), None)
+        group = st.starts.get(i + 1)
+        if person is None or group is None or group._.actor.kind not in self.cues.group_kinds - {"state"}:
+            return
+        self.add(with_text(person._.actor, person), "leads", with_text(group._.actor, group), person.start,
+                 group.end, None)
+
+    def _role_before_person(self, st: _Sentence) -> None:
+        """'<group> spokesman P', '<group> commander P' (no possessive): a member, or with a leader word
+        as the role's last word (and no deputy word), its leader."""
+        kinds = self.cues.group_kinds - {"state", "state_forces"}
+        ends = st.ends
+        for person in st.persons:
+            j = person.start
+            while (j > st.sent.start and person.start - j < self.cues.max_role_words and self.doc[j - 1].is_alpha
+                   and self.doc[j - 1].is_lower):
+                j -= 1
+            group = ends.get(j)
+            if group is None or j == person.start or group._.actor.kind not in kinds:
+                continue
+            role, head = set(st.words[j:person.start]), st.words[person.start - 1]
+            if head in self.cues.leader_words and not role & self.cues.deputy_words:
+                predicate = "leads"
+            elif head in self.cues.member_roles or head in self.cues.leader_words:
+                predicate = "member_of"
+            else:
+                continue
+            self.add(with_text(person._.actor, person), predicate, with_text(group._.actor, group), group.start,
+                     person.end, None)
+
+    def _appositive_part(self, st: _Sentence, comma: int) -> None:
+        """'A (ACR), B's affiliate in ...', 'A, the main force in B', 'A, the B faction': A member_of B."""
+        c, w = self.cues, st.words
+        member = st.ends.get(comma) or (st.ends.get(comma - 1) if w[comma - 1] == ")" else None)  # "A (ACR),"
+        if member is None or member._.actor.kind not in c.group_kinds or member._.actor.kind == "state":
+            return
+        kinds = c.group_kinds - {"state"}
+        full = st.ends.get(member.start - 1) if w[member.start - 1] == "(" else None
+        if full is not None and full._.actor.kb_id == member._.actor.kb_id:
+            member = full  # "A (ACR)": the name, not its acronym
+        end = min(st.sent.end, comma + 2 + c.max_apposition_words)
+        k = comma + 1
+        article = k < end and w[k] in ("the", "a", "an")
+        parent = st.starts.get(k + article)
+        if parent is not None and parent._.actor.kind in kinds:
+            n = parent.end + (parent.end < st.sent.end and w[parent.end] == "'s")  # "B's affiliate" / "the B faction"
+            x = self._head_end(st, n, min(st.sent.end, n + c.max_apposition_words))
+            if x is not None and (n > parent.end or article):
+                self.add(with_text(member._.actor, member), "member_of", with_text(parent._.actor, parent),
+                         member.start, x, None)
+            return
+        if not article:
+            return
+        x = self._head_end(st, k + 1, end)  # "the main force in B"
+        if x is None or x >= st.sent.end or w[x] not in c.member_head_links:
+            return
+        x += 1 + (x + 1 < st.sent.end and w[x + 1] == "the")
+        parent = st.starts.get(x)
+        if parent is not None and parent._.actor.kind in kinds:
+            self.add(with_text(member._.actor, member), "member_of", with_text(parent._.actor, parent),
+                     member.start, parent.end, None)
+
+    def _apposed_to(self, st: _Sentence, span: Span) -> Optional[Span]:
+        """The group A of 'A, the <span> ...' (an appositive that starts with 'the'), else None."""
+        k = span.start - 1
+        if k - 1 < st.sent.start or st.words[k] != "the" or st.words[k - 1] != ",":
+            return None
+        before = st.before(k - 1, self.cues.group_kinds - {"state"}, reach=2)
+        if before is None or any(st.words[x] not in ("(", ")") for x in range(before.end, k - 1)):
+            return None
+        return before
+
+    def _head_end(self, st: _Sentence, k: int, end: int) -> Optional[int]:
+        """After the first part word (`member_heads`) among the lower-case words from k: 'main force|',
+        'faction| once led by'; None when the words end first."""
+        for x in range(k, end):
+            if not (self.doc[x].is_alpha and self.doc[x].is_lower) or st.words[x] in self.cues.member_head_links:
+                return None
+            if st.words[x] in self.cues.member_heads:
+                return x + 1
+        return None
 
     def _leader_of(self, st: _Sentence, cue_start: int, cue_end: int) -> None:
         person = st.before(cue_start, frozenset({"person"}), reach=3)

@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 
 SUBJECT_REACH = 1     # words between a subject and its cue (after auxiliaries are skipped)
 FALLBACK_REACH = 8    # how far back the nearest actor may stand when nothing closer speaks
+SUBJECT_PHRASE_WORDS = 6  # the longest clause opening read as an unnamed speaker
 CONDITION_REACH = 14  # words from "would" to its "if"
 SPEAKER_KINDS = frozenset({"state", "state_forces", "militia", "umbrella", "rebel", "terrorist", "political",
                            "civilians", "company", "person", "unidentified", "other"})
@@ -52,6 +53,10 @@ class Cues:
     heads: frozenset
     final_denials: frozenset
     dropped: frozenset
+    clause_openers: frozenset = frozenset()
+    subject_skips: frozenset = frozenset()
+    pronouns: frozenset = frozenset()
+    participles: frozenset = frozenset()
     by_first: dict = None  # first word -> its (cue, kind) pairs of `kinds`, in their order
 
 
@@ -72,7 +77,8 @@ def get_cues() -> Cues:
         raise ValueError("statements.yaml: an empty cue")
     return Cues(pairs, phrases(lex.get("present")), words("conditional_modals"), words("conditional_links"),
                 words("need_speaker"), words("auxiliaries"), words("reporting_tail"), words("group_heads"),
-                words("clause_final_denials"), words("dropped_auxiliaries"), _index(pairs))
+                words("clause_final_denials"), words("dropped_auxiliaries"), words("clause_openers"),
+                words("subject_skips"), words("subject_pronouns"), words("reporting_participles"), _index(pairs))
 
 
 def _generic(actor: Actor) -> bool:
@@ -111,12 +117,15 @@ class StatementFinder:
                 if self.words[i] not in self.starts:
                     continue
                 found = _cue_at(self.words, i, self.cues)
+                own_clause = False  # "a charge X denies": X, not the reporter of the sentence, denies
                 if found is not None:
                     cue, kind = found
                     start = i
+                    own_clause = kind == "denial" and self._ends_clause(sent, i + len(cue))  # "which X denied."
                 elif self.words[i] in self.cues.final_denials and self._ends_clause(sent, i + 1):
                     cue, kind = (self.words[i],), "denial"
                     start = self._clause_start(sent, i)
+                    own_clause = True
                 elif self.words[i] in self.cues.modals and self._conditional(sent, i):
                     cue, kind = (self.words[i],), "threat"
                     start = self._subject_start(sent, i, actors)
@@ -124,7 +133,7 @@ class StatementFinder:
                     continue
                 if kind in kinds_seen:
                     continue
-                statement = self._statement(sent, actors, kind, start, i, i + len(cue))
+                statement = self._statement(sent, actors, kind, start, i, i + len(cue), own_clause)
                 if statement is not None:
                     kinds_seen.add(kind)
                     statements.append(statement)
@@ -194,16 +203,76 @@ class StatementFinder:
         mention = self.doc[start:head + 1]
         return span._.actor.model_copy(update={"text": mention.text, "span": (mention.start_char, mention.end_char)})
 
-    def _speaker(self, sent: Span, cue_start: int, actors: list[Span],
-                 chain: list[Source]) -> Optional[Union[Actor, Source]]:
+    def _speaker(self, sent: Span, cue_start: int, actors: list[Span], chain: list[Source],
+                 own_clause: bool = False, needed: bool = True) -> Optional[Union[Actor, Source]]:
         subject = self._subject(sent, cue_start, actors)
         if subject is not None:
             return subject
+        if own_clause and (phrase := self._subject_phrase(sent, cue_start, actors)) is not None:
+            return phrase
         if chain:
             return chain[-1]
         before = [s for s in actors if s.end <= cue_start and cue_start - s.end <= FALLBACK_REACH
                   and s._.actor.kind in SPEAKER_KINDS and not _generic(s._.actor)]
-        return with_text(before[-1]._.actor, before[-1]) if before else None
+        if before:
+            return with_text(before[-1]._.actor, before[-1])
+        if not needed:
+            return None  # "Talks ... stalled": no speaker is read into the words
+        return self._subject_phrase(sent, cue_start, actors)
+
+    def _sentence_subject(self, sent: Span, actors: list[Span]) -> Optional[Actor]:
+        """The actor that opens the sentence, else its words up to the first comma (up to 6, no time or
+        place among them): the subject of a cue set off by commas from it."""
+        first = sent.start
+        while first < sent.end and (self.doc[first].is_space or self.doc[first].is_quote):
+            first += 1
+        span = next((a for a in actors if a.start == first or a.start == first + 1 and self.words[first] == "the"), None)
+        if span is not None:
+            return with_text(span._.actor, span) if span._.actor.kind in SPEAKER_KINDS else None
+        comma = next((x for x in range(first, min(sent.end, first + SUBJECT_PHRASE_WORDS + 1)) if self.words[x] == ","),
+                     None)
+        if comma is None or comma == first or any(
+                spans_in(self.doc, group, first - 1, comma + 1) for group in ("times", "places", "sources")):
+            return None
+        phrase = self.doc[first:comma]
+        if not phrase[0].text[:1].isupper() or any(t.like_num for t in phrase):
+            return None
+        return Actor(kb_id=None, name=phrase.text, text=phrase.text, span=(phrase.start_char, phrase.end_char),
+                     kind="unidentified")
+
+    def _subject_phrase(self, sent: Span, cue_start: int, actors: list[Span]) -> Optional[Actor]:
+        """No known actor speaks: the words that open the cue's clause ("US officials called on",
+        "a charge opposition leaders in exile deny"), kept unlinked; "it"/"they" is the last group or
+        force named before."""
+        j = cue_start
+        while j > sent.start and self.words[j - 1] in self.cues.auxiliaries:
+            j -= 1
+        k = j
+        while k > sent.start and self.words[k - 1] not in self.cues.clause_openers and not self.doc[k - 1].is_punct:
+            k -= 1
+        while k < j and (self.words[k] in self.cues.subject_skips or self.doc[k].is_space):
+            k += 1  # "a charge opposition leaders deny": the charge is what is denied
+        if k < j and self.words[j - 1] in self.cues.pronouns:
+            k = j - 1  # "in a statement on Monday it warned": the pronoun is the subject
+        if k - 1 > sent.start and self.words[k - 1] == "," and all(
+                self.words[x] in self.cues.participles for x in range(k, j)):
+            return self._sentence_subject(sent, actors)  # "A, the group that ..., denied"; "A claimed X, saying"
+        for group in ("times", "places"):  # "Last month Déby threatened": the words after the time
+            k = max([k] + [span.end for span in spans_in(self.doc, group, k, j)])
+        if k >= j or j - k > SUBJECT_PHRASE_WORDS or any(t.like_num for t in self.doc[k:j]):
+            return None
+        phrase = self.doc[k:j]
+        if j - k == 1 and self.words[k] in self.cues.pronouns:
+            prior = [s for s in spans_in(self.doc, "actors", 0, k) if s._.actor is not None
+                     and s._.actor.kind in SPEAKER_KINDS - {"person", "civilians"} and not _generic(s._.actor)]
+            if not prior:
+                return None
+            return prior[-1]._.actor.model_copy(update={"text": phrase.text,
+                                                        "span": (phrase.start_char, phrase.end_char)})
+        if not any(t.is_alpha and not t.is_stop for t in phrase):
+            return None
+        return Actor(kb_id=None, name=phrase.text, text=phrase.text, span=(phrase.start_char, phrase.end_char),
+                     kind="unidentified")
 
     # --- the statement ---------------------------------------------------------------------------
     def _clause_end(self, sent: Span, k: int) -> int:
@@ -223,10 +292,10 @@ class StatementFinder:
         return k
 
     def _statement(self, sent: Span, actors: list[Span], kind: str, start: int, cue_start: int,
-                   cue_end: int) -> Optional[Statement]:
+                   cue_end: int, own_clause: bool = False) -> Optional[Statement]:
         doc = self.doc
         chain = attribution_at(doc, doc[cue_start].idx)
-        speaker = self._speaker(sent, cue_start, actors, chain)
+        speaker = self._speaker(sent, cue_start, actors, chain, own_clause, kind in self.cues.need_speaker)
         if speaker is None and kind in self.cues.need_speaker:
             return None
         end = self._clause_end(sent, cue_end)

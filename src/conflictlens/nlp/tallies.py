@@ -32,8 +32,11 @@ from .rulekit import lexicon, lower_words, match_at, phrases, published_when, si
 log = logging.getLogger(__name__)
 
 NUMBER = re.compile(r"^\d{1,3}(,\d{3})+$|^\d+$")
+DECIMAL = re.compile(r"^\d+(\.\d+)?$")  # "1.7" of "1.7 million"
 MODIFIER_REACH = 3   # words allowed between the number and its noun ("Russian", "attempted")
 VERB_REACH = 4       # "480 Palestinians have been killed"
+OF_REACH = 3         # more words when the noun goes on: "60 members of the police have been killed", "soldiers and police"
+PART_OF_PRIOR = frozenset({("of", "them"), ("of", "those"), ("of", "whom")})  # a share of the count before it
 PLACE_PREPS = frozenset({"in", "across", "throughout", "around", "near", "along"})
 REPORTING = frozenset({"according", "said", "says", "told", "reported", "citing", "according"})
 
@@ -49,6 +52,10 @@ class Words:
     stops: list
     period_times: list
     start_words: list
+    totals: frozenset
+    auxiliaries: list
+    number_words: dict
+    multipliers: dict
 
 
 @lru_cache(maxsize=1)
@@ -58,13 +65,33 @@ def get_words() -> Words:
                  frozenset(str(w).lower() for w in lex.get("casualty_verbs") or []),
                  {str(k).lower(): str(v) for k, v in (lex.get("verb_nouns") or {}).items()},
                  phrases(lex.get("period_cues")), phrases(lex.get("stops")), phrases(lex.get("period_times")),
-                 phrases(lex.get("since_start_words")))
+                 phrases(lex.get("since_start_words")),
+                 frozenset(str(w).lower() for w in lex.get("total_verbs") or []), phrases(lex.get("auxiliaries")),
+                 {str(k).lower(): float(v) for k, v in (lex.get("number_words") or {}).items()},
+                 {str(k).lower(): int(v) for k, v in (lex.get("multipliers") or {}).items()})
 
 
-def _count(text: str) -> Optional[int]:
+def _count(words: list[str], i: int, end: int, lex: Words) -> Optional[tuple[int, int]]:
+    """The number that starts at word i, and the index of its last word: '1,100', '1.7 million',
+    'one million', 'half a million' (a number word counts only times a multiplier)."""
+    text = words[i]
+    if not text[:1].isdigit() and text not in lex.number_words:
+        return None  # most words: no number at all
+    if text == "a" and i > 0 and words[i - 1] in lex.number_words:
+        return None  # the "a" of "half a million" was read with "half"
+    value = lex.number_words.get(text)
+    if value is None and (NUMBER.match(text) or DECIMAL.match(text)):
+        value = float(text.replace(",", ""))
+    k = i + 1
+    if value is not None and text in lex.number_words and k < end and words[k] == "a" and "a" in lex.number_words:
+        value *= lex.number_words["a"]  # "half a million"
+        k += 1
+    times = lex.multipliers.get(words[k]) if value is not None and k < end else None
+    if times is not None:
+        return int(round(value * times)), k
     if not NUMBER.match(text):
         return None
-    return int(text.replace(",", ""))
+    return int(text.replace(",", "")), i
 
 
 class TallyFinder:
@@ -77,12 +104,16 @@ class TallyFinder:
     def run(self) -> list[Tally]:
         tallies = []
         for sent in self.doc.sents:
-            if not self._has_period(sent):
+            periodic = self._has_period(sent)
+            if not periodic and self.lex.totals.isdisjoint(self.words[sent.start:sent.end]):
                 continue
-            for i in range(sent.start, sent.end):
-                tally = self._at(sent, i)
+            prior: Optional[Tally] = None
+            numbers = self.lex.number_words
+            for i in [k for k in range(sent.start, sent.end) if self.words[k][:1].isdigit() or self.words[k] in numbers]:
+                tally = self._at(sent, i, periodic, prior)
                 if tally is not None:
                     tallies.append(tally)
+                    prior = tally
         return tallies
 
     def _has_period(self, sent: Span) -> bool:
@@ -93,20 +124,28 @@ class TallyFinder:
             return True  # an empty cue matches anywhere
         return any(w[i] in periods.by_first and match_at(w, i, periods) for i in range(sent.start, sent.end))
 
-    def _at(self, sent: Span, i: int) -> Optional[Tally]:
+    def _at(self, sent: Span, i: int, periodic: bool, prior: Optional[Tally] = None) -> Optional[Tally]:
         doc, w = self.doc, self.words
-        count = _count(w[i])  # the lower form: digits and commas are the text's own
-        if count is None or count < 2 or i in self.time_tokens:
+        if i in self.time_tokens:
             return None
+        number = _count(w, i, sent.end, self.lex)  # the lower form: digits and commas are the text's own
+        if number is None or number[0] < 2:
+            return None
+        count, last = number
         first = i
         for q in self.lex.quantifiers:  # "at least 140": the quantifier is part of the evidence
             if i - len(q) >= sent.start and tuple(w[i - len(q):i]) == q:
                 first = i - len(q)
                 break
-        found = self._acts_after(sent, i) or self._times(sent, first, i)
+        found = (self._acts_after(sent, last) or self._times(sent, first, last)) if periodic else None
+        if found is None and prior is not None and tuple(w[last + 1:last + 3]) in PART_OF_PRIOR:
+            return self._tally(sent, count, prior.what, first, last + 3)  # "..., about 40,000 of them since May"
         if found is None:
-            found = self._people_after(sent, i) or self._verb_before(sent, first, i)
-            if found is None or not self._running_total(sent, found[1], found[2]):
+            found = self._people_after(sent, last) or self._verb_before(sent, first, last)
+            if found is None:
+                return None
+            total = not self.lex.totals.isdisjoint(w[found[1]:found[2]])  # the displaced: always a total
+            if not total and not (periodic and self._running_total(sent, found[1], found[2])):
                 return None
         what, start, end = found
         return self._tally(sent, count, what, min(start, first), end)
@@ -125,14 +164,17 @@ class TallyFinder:
 
     def _people_after(self, sent: Span, i: int) -> Optional[tuple[str, int, int]]:
         w = self.words
-        if i + 1 < sent.end and w[i + 1] in self.lex.casualty:  # "more than 20,000 killed"
-            return w[i + 1], i, i + 2
+        aux = match_at(w, i + 1, self.lex.auxiliaries) if i + 1 < sent.end else None
+        v = i + 1 + (len(aux) if aux else 0)  # "20,000 killed", "230,000 have fled"
+        if v < sent.end and w[v] in self.lex.casualty and (aux or match_at(w, v + 1, self.lex.people) is None):
+            return w[v], i, v + 1  # not the adjective of "300 displaced people"
         for k in range(i + 1, min(sent.end, i + 2 + MODIFIER_REACH)):
             noun = match_at(w, k, self.lex.people)
             if noun is None:
                 continue
             after = k + len(noun)
-            for v in range(after, min(sent.end, after + VERB_REACH)):
+            reach = VERB_REACH + (OF_REACH if after < sent.end and w[after] in ("of", "and") else 0)
+            for v in range(after, min(sent.end, after + reach)):
                 if w[v] in self.lex.casualty:
                     end = self._phrase_end(sent, v + 1)
                     return f"{self._text(i + 1, after)} {self.doc[v].text}", i, end
@@ -144,6 +186,8 @@ class TallyFinder:
     def _verb_before(self, sent: Span, first: int, i: int) -> Optional[tuple[str, int, int]]:
         """'kidnapped more than 1,000 people': the casualty verb before the count."""
         v = first - 1
+        while v > sent.start and self.doc[v].is_quote:  # '"neutralised" 1,150 militants'
+            v -= 1
         if v < sent.start or self.words[v] not in self.lex.casualty:
             return None
         for k in range(i + 1, min(sent.end, i + 2 + MODIFIER_REACH)):
@@ -169,7 +213,7 @@ class TallyFinder:
         """People counted are a total, not one event's toll, only 'since' something or in the perfect
         ('have been killed'): 'gunmen killed 34 civilians ... this year' is an event."""
         return "since" in self.words[sent.start:sent.end] or any(
-            w in ("have", "has", "had") for w in self.words[start:end])
+            w in ("have", "has", "had") for w in self.words[max(sent.start, start - 2):end])  # "has killed 6,000"
 
     # --- the parts of a tally ----------------------------------------------------------------
     def _phrase_end(self, sent: Span, k: int) -> int:
