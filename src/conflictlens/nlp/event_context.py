@@ -18,6 +18,7 @@ from typing import Optional
 from spacy.tokens import Doc, Span
 
 from ..model import Location, When
+from .rulekit import lower_words
 
 DATELINE_MARKS = frozenset({"–", "—", "-", "(", "--"})
 RELATIVE_WORDS = frozenset({"who", "whom", "whose", "which"})
@@ -71,9 +72,9 @@ class DocPlaces:
 
     def _reported(self, doc: Doc, start: int) -> bool:
         """A reporting verb among the few words before token `start` ("said on Tuesday", "told reporters in X on Monday")."""
-        j = start - 1
-        while j >= 0 and start - j <= 5 and doc[j].text not in (",", ";", ".") and not doc[j].is_space:
-            if doc[j].lower_ in self.report_verbs:
+        j, lowers = start - 1, lower_words(doc)
+        while j >= 0 and start - j <= 5 and lowers[j] not in (",", ";", ".") and not lowers[j].isspace():
+            if lowers[j] in self.report_verbs:
                 return True
             j -= 1
         return False
@@ -101,9 +102,9 @@ class DocPlaces:
     def _aside(self, place: Span) -> bool:
         doc = place.doc
         j = place.start - 1
-        words = []
-        while j >= 0 and doc[j].text not in (",", ";", ".") and not doc[j].is_space and place.start - j <= 8:
-            words.append(doc[j].lower_)
+        words, lowers = [], lower_words(doc)
+        while j >= 0 and lowers[j] not in (",", ";", ".") and not lowers[j].isspace() and place.start - j <= 8:
+            words.append(lowers[j])
             j -= 1
         if set(words) & RELATIVE_WORDS:
             return True
@@ -150,14 +151,14 @@ class DocPlaces:
     def _relative_aside(doc: Doc, span: Span, anchor: int) -> bool:
         """The time sits in a relative clause set off by commas ("which the RSF seized in December") that
         does not hold the trigger at character `anchor`."""
-        j, words = span.start - 1, []
-        while j >= 0 and doc[j].text not in (",", ";", ".") and not doc[j].is_space and span.start - j <= 10:
-            words.append(doc[j].lower_)
+        j, words, lowers = span.start - 1, [], lower_words(doc)
+        while j >= 0 and lowers[j] not in (",", ";", ".") and not lowers[j].isspace() and span.start - j <= 10:
+            words.append(lowers[j])
             j -= 1
         if not set(words) & RELATIVE_WORDS:
             return False
         k = span.end
-        while k < len(doc) and doc[k].text not in (",", ";", ".") and not doc[k].is_space:
+        while k < len(doc) and lowers[k] not in (",", ";", ".") and not lowers[k].isspace():
             k += 1
         lo = doc[j + 1].idx if j + 1 < len(doc) else 0
         hi = doc[k - 1].idx + len(doc[k - 1]) if k > 0 else 0

@@ -7,10 +7,13 @@ mines", "broke away in 2016", "protest leaders": the words of kb/data/lexicon/ev
 
 from __future__ import annotations
 
+from typing import Optional
+
 from spacy.tokens import Doc, Span
 
 from ..model import When
 from .mentions import Mention, Reading
+from .rulekit import lower_words
 from .triggers import TriggerHit
 
 DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "this", "that"})
@@ -32,6 +35,17 @@ class EventFilter:
         self.support = [w.lower().split() for w in lex.get("support_words", [])]
         self.not_followed_by = _words(lex.get("not_followed_by", []))
         self.verb_not_followed_by = _words(lex.get("verb_not_followed_by", []))
+        self._times_of: tuple[object, int, list[tuple[int, int, object, str]]] = (None, 0, [])
+
+    def _times(self, doc: Doc) -> list[tuple[int, int, Optional[When], str]]:
+        """(start, end, when, text) of the Doc's time spans, read once per Doc (each pass over a span group
+        builds Span objects, and the rules ask for every hit)."""
+        group = doc.spans.get("times", [])
+        held, size, times = self._times_of
+        if held is not group or size != len(group):
+            times = [(span.start, span.end, span._.when, span.text) for span in group]
+            self._times_of = (group, len(group), times)
+        return times
 
     def background(self, doc: Doc, mention: Mention) -> bool:
         """An event dated well before publication is history the article recalls, not news."""
@@ -43,17 +57,21 @@ class EventFilter:
 
     def _window(self, doc: Doc, sent: Span, start: int, size: int = 6) -> list[str]:
         left = max(sent.start, start - size)
+        lowers = lower_words(doc)
         words = []
         for j in range(start - 1, left - 1, -1):
-            tok = doc[j]
-            if tok.text in (";",) or tok.lower_ in ("but", "while", "when", "after", "before"):
+            word = lowers[j]
+            if word in (";", "but", "while", "when", "after", "before"):
                 break
-            words.append(tok.lower_)
+            words.append(word)
         return list(reversed(words))
 
     @staticmethod
     def _has(words: list[str], phrases: list[list[str]]) -> bool:
+        present = set(words)
         for phrase in phrases:
+            if phrase and phrase[0] not in present:
+                continue  # cannot occur: skip the window comparisons
             n = len(phrase)
             if any(words[i:i + n] == phrase for i in range(len(words) - n + 1)):
                 return True
@@ -79,15 +97,16 @@ class EventFilter:
         if hit.entry.form == "verb" and doc[hit.start].lower_.endswith("ing") and hit.start > sent.start \
                 and doc[hit.start - 1].i in rd.actor_tokens:
             return False  # a participle after a noun: "students protesting against quotas", "a bus carrying"
-        trigger_words = [t.lower_ for t in doc[hit.start:hit.end]]
-        after = [t.lower_ for t in doc[hit.end:min(sent.end, hit.end + 6)]]
+        lowers = lower_words(doc)
+        trigger_words = lowers[hit.start:hit.end]
+        after = lowers[hit.end:min(sent.end, hit.end + 6)]
         if "times" in after[:4]:
             return False
         if self._has(before[-4:], self.support):
             return False  # "a counter-attack backed by air strikes": part of that event
         if hit.entry.form == "noun" and self._has(before[-6:], self.aggregate):
             return False  # "a string of attacks", "74 cases of sexual violence"
-        following = doc[hit.end].lower_ if hit.end < sent.end else ""
+        following = lowers[hit.end] if hit.end < sent.end else ""
         if following in (self.not_followed_by if hit.entry.form == "noun" else self.verb_not_followed_by):
             return False
         plural = trigger_words[-1].endswith("s") and hit.entry.form == "noun"
@@ -100,17 +119,18 @@ class EventFilter:
             return False  # "have planted mines", "has repeatedly targeted": a habit, no event
         return True
 
-    @staticmethod
-    def _clause_times(doc: Doc, sent: Span, hit: TriggerHit, whole: bool = False) -> list[When]:
+    def _clause_times(self, doc: Doc, sent: Span, hit: TriggerHit, whole: bool = False) -> list[When]:
         lo, hi = hit.start, hit.end
         if whole:
             lo, hi = sent.start, sent.end
-        while lo > sent.start and doc[lo - 1].text not in (",", ";") and doc[lo - 1].lower_ not in ("when", "while", "but"):
+        lowers = lower_words(doc)
+        stops = (",", ";", "when", "while", "but")
+        while lo > sent.start and lowers[lo - 1] not in stops:
             lo -= 1
-        while hi < sent.end and doc[hi].text not in (",", ";") and doc[hi].lower_ not in ("when", "while", "but"):
+        while hi < sent.end and lowers[hi] not in stops:
             hi += 1
-        return [span._.when for span in doc.spans.get("times", [])
-                if span.start >= lo and span.end <= hi and span._.when is not None and span._.when.latest]
+        return [when for start, end, when, _ in self._times(doc)
+                if start >= lo and end <= hi and when is not None and when.latest]
 
     def _since(self, doc: Doc, sent: Span, hit: TriggerHit, whole: bool = False, any_length: bool = False) -> bool:
         """The trigger's clause holds a stretch of time ("since October 17", "in the past two years"); with
@@ -124,14 +144,13 @@ class EventFilter:
                 return True
         return False
 
-    @staticmethod
-    def _since_after(doc: Doc, sent: Span, hit: TriggerHit) -> bool:
+    def _since_after(self, doc: Doc, sent: Span, hit: TriggerHit) -> bool:
         """A "since X" after the trigger in its sentence ("had launched 5,000 rockets, missiles and drones at
         Israel since October 8"); one before it may belong to a relative clause ("troops, who have been
         deployed since 2021, said they had opened a base")."""
-        return any(span.start >= hit.end and span.end <= sent.end and (span._.when is not None)
-                   and (span.text or "").lower().startswith("since") for span in doc.spans.get("times", []))
+        return any(start >= hit.end and end <= sent.end and (when is not None)
+                   and (text or "").lower().startswith("since") for start, end, when, text in self._times(doc))
 
     def _undated(self, doc: Doc, sent: Span) -> bool:
         """No time expression in the sentence."""
-        return not any(span.start >= sent.start and span.end <= sent.end for span in doc.spans.get("times", []))
+        return not any(start >= sent.start and end <= sent.end for start, end, _, _ in self._times(doc))

@@ -17,7 +17,6 @@ from functools import lru_cache
 from typing import Optional
 
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
 from ..kb import get_kb
@@ -32,7 +31,8 @@ from .mentions import GENERIC_KINDS, VIOLENT_TYPES, Mention, Reading
 from .merging import ANAPHORA, MentionMerger
 from .roles import (PASSIVE_AUX, Role, SentenceView, between_pair, by_phrase, civilian_subject, first_target, is_passive,
                     modifier, noun_actor, partners_after as _partners_after, subject)
-from .triggers import TriggerHit, get_finder, lexicon, phrase_pattern
+from .rulekit import lower_words
+from .triggers import FirstWordMatcher, TriggerHit, get_finder, lexicon, phrase_pattern
 
 log = logging.getLogger(__name__)
 
@@ -87,11 +87,12 @@ class EventExtractor:
         self.civilian_actor = Actor(kb_id=civilians.id, name=civilians.name, text="", kind=civilians.kind)
         self.filter = EventFilter(self.lex)
         self.merger = MentionMerger(self.report_verbs, self.pronouns)
-        self.claims = Matcher(nlp.vocab)
+        self.number_words = {str(k).lower(): int(v) for k, v in self.lex.get("number_words", {}).items()}
+        self.claims = FirstWordMatcher(nlp.vocab)
         for n, phrase in enumerate(self.lex["claim_patterns"] + ["claimed by"]):
             self.claims.add(f"C{n}", [phrase_pattern(phrase)])
         cues = (self.lex.get("remote_fire") or {}).get("cues", [])
-        self.remote_cues = Matcher(nlp.vocab) if cues else None
+        self.remote_cues = FirstWordMatcher(nlp.vocab) if cues else None
         for n, phrase in enumerate(cues):
             self.remote_cues.add(f"R{n}", [phrase_pattern(phrase)])
 
@@ -148,7 +149,7 @@ class EventExtractor:
             floor = next((t.i + 1 for t in doc[:15] if t.idx + len(t) >= ctx.dateline_end), 0)
         rd = Reading(doc=doc, ctx=ctx, hits=hits, actor_at=actor_at, speaker_actor=speaker_actor, place_tokens=place_tokens,
                      source_tokens=source_tokens, actor_tokens={t.i for s in doc.spans.get("actors", []) for t in s},
-                     floor=floor)
+                     floor=floor, text=doc.text)
         mentions: list[Mention] = []
         by_sentence: dict[int, list[TriggerHit]] = {}
         for hit in hits:
@@ -190,7 +191,8 @@ class EventExtractor:
         self._claims(rd, mentions)
         merged = self.merger.merge(doc, mentions)
         self._context_targets(merged)
-        return [self._event(doc, m, ctx) for m in merged]
+        digest = hashlib.sha1(rd.text.encode("utf-8")).hexdigest()[:12]  # of the text: stable event ids
+        return [self._event(doc, m, ctx, digest) for m in merged]
 
     def _context_targets(self, merged: list[Mention]) -> None:
         """Targets the sentence leaves unnamed but the article tells: arrests after a protest or riot hold
@@ -239,7 +241,7 @@ class EventExtractor:
                 mention.own_place = place._.location.precision < 3  # a region does not set incidents apart
                 break
         if mention.location is None:
-            para_start = doc.text.rfind("\n\n", 0, sent.start_char)
+            para_start = rd.text.rfind("\n\n", 0, sent.start_char)
             place = ctx.best_place(max(para_start, 0), sent.start_char, sent.start_char)
             if place is not None:
                 mention.location, mention.location_how = location_of(place), "paragraph"
@@ -291,7 +293,7 @@ class EventExtractor:
                 mention.fatalities = 0  # "No casualties were reported." after the event
         if mention.location is not None and mention.location_how in ("clause", "sentence"):
             rd.last_location = mention.location
-        words = " " + " ".join(t.lower_ for t in sent) + " "
+        words = " " + " ".join(lower_words(doc)[sent.start:sent.end]) + " "
         if event_when is None and mention.when_how == "context" and mention.when.latest \
                 and any(f" {w} " in words for w in self.lex.get("hours_later", [])):
             # "Hours later, ...": the night may have turned; the last day or the next
@@ -337,8 +339,8 @@ class EventExtractor:
 
     def _days_later(self, sent: Span) -> Optional[int]:
         """"Two days later", "a day later", "the next day" at the start of a sentence: how many days on."""
-        words = [t.lower_ for t in sent if not t.is_space][:5]
-        numbers = {str(k).lower(): int(v) for k, v in self.lex.get("number_words", {}).items()}
+        words = [w for w in lower_words(sent.doc)[sent.start:sent.end] if not w.isspace()][:5]
+        numbers = self.number_words
         for i in range(len(words) - 2):
             if words[i + 1] in ("day", "days") and words[i + 2] == "later":
                 value = numbers.get(words[i]) if not words[i].isdigit() else int(words[i])
@@ -350,7 +352,7 @@ class EventExtractor:
 
     def _own_report(self, doc: Doc, sent: Span, hit: TriggerHit) -> bool:
         """A reporting verb, then "they/it/we had" right before the trigger: the speaker tells of its own act."""
-        words = [t.lower_ for t in doc[sent.start:hit.start]]
+        words = lower_words(doc)[sent.start:hit.start]
         said = next((i for i, w in enumerate(words) if w in self.report_verbs), None)
         if said is None:
             return False
@@ -361,19 +363,20 @@ class EventExtractor:
     def _roles(self, doc, sent, hit, mention: Mention, view: SentenceView, speaker_actor) -> None:
         right = view.clause_right(hit.end)
         # "fought off fighters who attacked a base": the object ends where its relative clause begins
-        right = next((j for j in range(hit.end, right) if doc[j].lower_ in ("who", "which", "whose")), right)
+        words = view.words
+        right = next((j for j in range(hit.end, right) if words[j] in ("who", "which", "whose")), right)
         if hit.entry.form == "noun":
             mention.actor1 = modifier(view, hit.start) or by_phrase(view, hit.end, view.clause_right(hit.end, False))
             if mention.actor1 is None:
                 own, _ = noun_actor(view, hit.start, hit.end)  # the trigger names its force: "warplanes struck"
                 if own is not None and own.kind != "civilians":
                     mention.actor1 = Role(own, hit.start, "noun")
-            if mention.actor1 is None and any(doc[j].lower_ in LIGHT_VERBS for j in range(max(sent.start, hit.start - 5), hit.start)):
+            if mention.actor1 is None and any(w in LIGHT_VERBS for w in words[max(sent.start, hit.start - 5):hit.start]):
                 # "X carried out / launched <trigger>": the subject of the light verb
                 mention.actor1 = subject(view, hit.start)
             target = None
             for j in range(hit.end, right):
-                if doc[j].lower_ in ("on", "against", "targeting", "at"):
+                if words[j] in ("on", "against", "targeting", "at"):
                     target = first_target(view, j + 1, view.clause_right(j + 1))
                     break
             if target is None:
@@ -498,16 +501,17 @@ class EventExtractor:
 
     def _participle_target(self, doc, sent, hit, view: SentenceView) -> Optional[Role]:
         """', killing five police officers': the people killed tell the target when no object does."""
+        words = view.words
         for j in range(hit.end, sent.end):
-            if doc[j].lower_ in ("killing", "killed", "wounding", "injuring"):
+            if words[j] in ("killing", "killed", "wounding", "injuring"):
                 return first_target(view, j + 1, view.clause_right(j + 1))
         return None
 
     def _pronoun_speaker(self, doc, sent, hit, view: SentenceView, speaker_actor) -> Optional[Role]:
         """'X said its fighters had attacked ...': X acted (and, being the speaker, claims it)."""
         left = view.clause_left(hit.start)
-        words = {doc[j].lower_ for j in range(left, hit.start)}
-        before = " " + " ".join(doc[j].lower_ for j in range(left, hit.start)) + " "
+        words = set(view.words[left:hit.start])
+        before = " " + " ".join(view.words[left:hit.start]) + " "
         if not words & {"it", "its", "they", "their"}:
             if any(f" {p} " in before for p in self.pronouns if " " in p):
                 return self._last_armed_actor(doc, sent, speaker_actor, view)  # "The fighters looted shops"
@@ -549,7 +553,7 @@ class EventExtractor:
 
     def _retype(self, doc, sent, hit, mention: Mention) -> None:
         entry = hit.entry
-        words = " " + " ".join(t.lower_ for t in sent) + " "
+        words = " " + " ".join(lower_words(doc)[sent.start:sent.end]) + " "
         by_context = mention.sub != entry.sub  # the roles already told ("residents attacked": mob violence)
         for context_words, sub in entry.context:
             if any(f" {w.lower()} " in words for w in context_words):
@@ -580,7 +584,7 @@ class EventExtractor:
             sent = doc[start].sent
             view = self._view(rd, sent, rd.ctx.country)
             role = subject(view, start)
-            if role is None and {t.lower_ for t in doc[sent.start:start]} & {"they", "it", "group"}:
+            if role is None and set(lower_words(doc)[sent.start:start]) & {"they", "it", "group"}:
                 role = self._last_armed_actor(doc, sent, rd.speaker_actor, view)
             if role is not None:
                 firers.add(role.actor.name)
@@ -610,7 +614,7 @@ class EventExtractor:
                 continue  # the longest claim phrase at a position speaks ("claimed by X", not "claimed")
             taken.update(range(start, end))
             sent = doc[start].sent
-            before = [t.lower_ for t in doc[max(sent.start, start - 4):start]]
+            before = lower_words(doc)[max(sent.start, start - 4):start]
             if set(before) & _words(self.lex["claim_negation"]):
                 continue
             if any(t.like_num or t.lower_ in ("more", "dozens", "hundreds", "several") for t in doc[start:end]):
@@ -637,7 +641,7 @@ class EventExtractor:
                             claimer = Role(span._.actor.model_copy(update={"text": span.text, "span": (span.start_char, span.end_char)}),
                                            span.start, "subject")
                             break
-            if claimer is None and any(t.lower_ in ("they", "it", "group") for t in doc[sent.start:start]):
+            if claimer is None and any(w in ("they", "it", "group") for w in lower_words(doc)[sent.start:start]):
                 claimer = self._last_armed_actor(doc, sent, speaker_actor, view)
             if claimer is None or claimer.actor.kind in GENERIC_KINDS or claimer.actor.kind == "person" or claimer.how == "noun":
                 continue
@@ -699,7 +703,7 @@ class EventExtractor:
             return self._generic("unidentified", country, sub)
         return None
 
-    def _event(self, doc: Doc, m: Mention, ctx: DocPlaces) -> Event:
+    def _event(self, doc: Doc, m: Mention, ctx: DocPlaces, digest: str) -> Event:
         country = (m.location.country if m.location else None) or ctx.country
         actor1 = self._name(m.actor1.actor, country, m.sub) if m.actor1 else None
         assoc1 = [self._name(a, country, m.sub) for a in (m.actor1.assoc if m.actor1 else [])]
@@ -766,7 +770,6 @@ class EventExtractor:
         if m.hit.entry.weak:
             confidence -= 0.1
         confidence += 0.05 * min(len(m.merged), 2)
-        digest = hashlib.sha1(doc.text.encode("utf-8")).hexdigest()[:12]
         return Event(
             id=f"{digest}-{trig.start_char}",
             event_type=m.event_type, sub_event_type=m.sub, plover=plover_for(m.sub),

@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from spacy.matcher import Matcher
 from spacy.tokens import Span
 from spacy.vocab import Vocab
 
-from .triggers import phrase_pattern
+from .rulekit import lower_words
+from .triggers import FirstWordMatcher, first_words, phrase_pattern
 
 QUALIFIERS = frozenset({"at", "least", "more", "than", "about", "around", "some", "nearly", "almost", "over", "up", "to", "as",
                         "many", "estimated", "another"})
@@ -71,25 +71,38 @@ def _age(tokens: list[str], k: int) -> bool:
     return tokens[k + 1:k + 3] == ["-", "year"] or (k + 1 < len(tokens) and tokens[k + 1].startswith("year-old"))
 
 
-_MATCHERS: dict[tuple[int, tuple[str, ...]], Matcher] = {}
+_MATCHERS: dict[tuple[int, tuple[str, ...]], tuple[FirstWordMatcher, frozenset[str]]] = {}
+_NUMBER_WORDS: dict[int, tuple[dict, dict[str, int]]] = {}
 
 
-def _no_death_matcher(vocab: Vocab, phrases: tuple[str, ...]) -> Matcher:
-    """The phrases that say nobody died ("no one was hurt"), compiled once per vocabulary."""
+def _no_death_matcher(vocab: Vocab, phrases: tuple[str, ...]) -> tuple[FirstWordMatcher, frozenset[str]]:
+    """The phrases that say nobody died ("no one was hurt"), compiled once per vocabulary, with the
+    words they can start with (a region holding none of them is not searched)."""
     key = (id(vocab), phrases)
     if key not in _MATCHERS:
-        matcher = Matcher(vocab)
+        matcher = FirstWordMatcher(vocab)
         for n, phrase in enumerate(phrases):
             matcher.add(f"NO_DEATH_{n}", [phrase_pattern(phrase)])
-        _MATCHERS[key] = matcher
+        starts = frozenset(word for _, pattern in matcher.patterns for word in first_words(pattern))
+        _MATCHERS[key] = (matcher, starts)
     return _MATCHERS[key]
+
+
+def _number_words(lexicon: dict) -> dict[str, int]:
+    """The lexicon's number words by lower form, built once per lexicon table, not per event."""
+    table = lexicon.get("number_words", {})
+    cached = _NUMBER_WORDS.get(id(table))
+    if cached is None or cached[0] is not table:
+        cached = _NUMBER_WORDS[id(table)] = (table, {k.lower(): int(v) for k, v in table.items()})
+    return cached[1]
 
 
 def fatalities(region: Span, lexicon: dict) -> Optional[int]:
     """Deaths the region states, or 0 when it says none died, or None when it does not say."""
-    words: dict[str, int] = {k.lower(): int(v) for k, v in lexicon.get("number_words", {}).items()}
-    tokens = [t.lower_ for t in region]
-    if _no_death_matcher(region.doc.vocab, tuple(lexicon.get("no_death", [])))(region):
+    words = _number_words(lexicon)
+    tokens = lower_words(region.doc)[region.start:region.end]
+    no_death, starts = _no_death_matcher(region.doc.vocab, tuple(lexicon.get("no_death", [])))
+    if not starts.isdisjoint(tokens) and no_death(region):
         return 0
     for i, tok in enumerate(tokens):
         if tok in ("killed", "killing", "kills", "kill"):

@@ -62,5 +62,6 @@ class Reading:
     source_tokens: set[int]
     actor_tokens: set[int]
     floor: int  # first token after the dateline
+    text: str = ""  # doc.text, read once (spaCy joins every token anew at each read)
     last_location: Optional[Location] = None  # of the last event placed from its own sentence
     last_when: Optional[tuple[int, When]] = None  # (sentence end, When) of the last dated event

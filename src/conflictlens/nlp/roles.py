@@ -15,6 +15,7 @@ from typing import Optional
 from spacy.tokens import Doc, Span
 
 from ..model import Actor
+from .rulekit import lower_words
 
 CLAUSE_WORDS = frozenset({"that", "when", "while", "after", "before", "but", "because", "although", "though", "whereas", "where",
                           "until"})
@@ -62,14 +63,21 @@ class SentenceView:
     quantity_nouns: frozenset[str] = frozenset()  # "dozens" of "dozens of settlers": X is the phrase's head
     partner_cues: tuple[tuple[str, ...], ...] = ()  # "backed by", "supported by": X acts with the subject
     former_words: frozenset[str] = frozenset()  # "former", "retired": the person is a civilian
+    words: list[str] = field(default_factory=list)  # lower_words(doc): filled in after init
+
+    def __post_init__(self) -> None:
+        self.words = lower_words(self.doc)  # one list per Doc, not a Token object per look
 
     def lower(self, i: int) -> str:
-        return self.doc[i].lower_
+        return self.words[i]
 
     def is_boundary(self, i: int) -> bool:
-        tok = self.doc[i]
-        return tok.text in (";", ":") or tok.lower_ in CLAUSE_WORDS or tok.lower_ in self.report_verbs \
-            or (tok.is_space and "\n" in tok.text)  # a headline with no full stop ends at its line break
+        word = self.words[i]
+        if word in (";", ":") or word in CLAUSE_WORDS or word in self.report_verbs:
+            return True
+        if not word.isspace():
+            return False
+        return "\n" in word  # a headline with no full stop ends at its line break
 
     def clause_left(self, i: int) -> int:
         """First token of the clause that ends just before token i (skipping relative 'who/which')."""
@@ -94,19 +102,35 @@ class SentenceView:
     def prev_word(self, i: int) -> int:
         """Index of the word before token i, skipping determiners and quotes."""
         j = i - 1
-        while j >= self.sent.start and (self.doc[j].lower_ in DETERMINERS or self.doc[j].is_quote):
+        while j >= self.sent.start and (self.words[j] in DETERMINERS or self.doc[j].is_quote):
             j -= 1
         return j
+
+
+_FORCE_NOUNS: dict[int, tuple[dict, dict[str, list], list]] = {}
+
+
+def _force_nouns_at(force_nouns: dict[str, tuple[str, ...]], first: Optional[str]) -> list[tuple[list[str], str]]:
+    """The force nouns (as word lists, with their kind) that may start at a word whose lower form is
+    `first`, longest first ("military police" before "military"): sorted once per lexicon, not per call."""
+    cached = _FORCE_NOUNS.get(id(force_nouns))
+    if cached is None or cached[0] is not force_nouns:
+        by_length = sorted(((noun.split(), kind) for kind, nouns in force_nouns.items() for noun in nouns),
+                           key=lambda pair: -len(pair[0]))
+        by_first: dict[str, list] = {}
+        for parts, kind in by_length:
+            if parts:
+                by_first.setdefault(parts[0], []).append((parts, kind))
+        cached = _FORCE_NOUNS[id(force_nouns)] = (force_nouns, by_first, [(p, k) for p, k in by_length if not p])
+    _, by_first, empty = cached
+    return by_first.get(first, []) + empty if first is not None else empty
 
 
 def noun_actor(view: SentenceView, i: int, end: int) -> tuple[Optional[Actor], int]:
     """An actor named by a common noun at token i: a force noun ("soldiers", "riot police", with a
     demonym before it: "Nigerien soldiers") or a civilian noun. Returns (actor, tokens used)."""
-    words = [view.doc[k].lower_ for k in range(i, min(end, i + 3))]
-    by_length = sorted(((noun, kind) for kind, nouns in view.force_nouns.items() for noun in nouns),
-                       key=lambda pair: -len(pair[0].split()))  # "military police" before "military"
-    for noun, kind in by_length:
-        parts = noun.split()
+    words = view.words[i:max(i, min(end, i + 3))]
+    for parts, kind in _force_nouns_at(view.force_nouns, words[0] if words else None):
         if words[:len(parts)] == parts:
             state = None
             before = view.prev_word(i)
@@ -180,11 +204,11 @@ def subject(view: SentenceView, trigger_start: int, left: Optional[int] = None) 
             continue
         # "gunmen from X", "fighters of X": X acts
         k = nxt
-        while k < trigger_start and view.doc[k].lower_ in DETERMINERS:
+        while k < trigger_start and view.words[k] in DETERMINERS:
             k += 1
         if k < trigger_start and view.lower(k) in MEMBERSHIP_PREPS:
             m = k + 1
-            while m < trigger_start and view.doc[m].lower_ in DETERMINERS:
+            while m < trigger_start and view.words[m] in DETERMINERS:
                 m += 1
             named = view.actor_at.get(m)
             if named is not None and named._.actor.kind not in ("civilians", "unidentified"):
@@ -205,7 +229,7 @@ def civilian_subject(view: SentenceView, trigger_start: int) -> bool:
 
 def _co_actor(view: SentenceView, i: int, end: int) -> Optional[Actor]:
     """An actor starting at token i (an actor span, a force noun, or a demonym before one)."""
-    while i < end and view.doc[i].lower_ in DETERMINERS | {"members", "fighters", "units", "allied"} | {"of"}:
+    while i < end and view.words[i] in DETERMINERS | {"members", "fighters", "units", "allied"} | {"of"}:
         i += 1
     if i >= end:
         return None
@@ -330,7 +354,7 @@ def modifier(view: SentenceView, trigger_start: int) -> Optional[Role]:
 
 def is_passive(view: SentenceView, trigger_start: int) -> bool:
     j = trigger_start - 1
-    while j >= view.sent.start and view.doc[j].lower_.endswith("ly"):
+    while j >= view.sent.start and view.words[j].endswith("ly"):
         j -= 1
     return j >= view.sent.start and view.lower(j) in PASSIVE_AUX
 
