@@ -23,6 +23,7 @@ from spacy.util import filter_spans
 from ..kb import get_kb
 from ..model import Actor
 from .actors import SPAN_GROUP, _load_lexicon
+from .timegrammar import load_lexicon as load_time_lexicon
 from . import extensions  # noqa: F401
 
 LEXICON_FILE = "forces_contextual.yaml"
@@ -74,9 +75,8 @@ class ForcesLinker:
         for branch in BRANCHES:
             self.matcher.add(branch, list(nlp.tokenizer.pipe(str(p) for p in lexicon.get(branch) or [])))
         self.not_after = frozenset(str(w).lower() for w in lexicon.get("not_after") or [])
-        times = _load_lexicon("times.yaml")
-        self.time_words = frozenset([*(str(w).lower() for w in times.get("weekdays") or []),
-                                     *(str(w).lower() for w in (times.get("months") or {}))])
+        times = load_time_lexicon()
+        self.time_words = frozenset([*times.weekdays, *times.months])
 
     def _owned_by_someone_else(self, doc: Doc, start: int, taken: set[int]) -> bool:
         if start == 0:
