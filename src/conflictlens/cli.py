@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import logging
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -246,6 +247,16 @@ def _open_store(db: Optional[str]):
         fail(f"cannot open the database: {' '.join(str(getattr(exc, 'orig', None) or exc).split())[:200]}", 1)
 
 
+@contextmanager
+def _store(db: Optional[str]):
+    """The store for one command, closed however the command ends."""
+    store = _open_store(db)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
 def _filter(actor, include_members, event_type, country, since, until, near):
     from .store.commands import UsageError, build_filter
 
@@ -310,11 +321,8 @@ def ingest(
 def merge(rebuild: bool = typer.Option(False, "--rebuild", help="Redo every merged event from all reports."),
           db: DbOption = None) -> None:
     """Merge stored reports into events (ingest does this already; --rebuild starts over, deterministically)."""
-    store = _open_store(db)
-    try:
+    with _store(db) as store:
         n = store.merge(rebuild=rebuild)
-    finally:
-        store.close()
     err.print(f"{n} events", highlight=False)
 
 
@@ -339,11 +347,8 @@ def events(
     if limit <= 0:
         fail(f"--limit: {limit} is not a positive number")
     f = _filter(actor, include_members, event_type, country, since, until, near)
-    store = _open_store(db)
-    try:
+    with _store(db) as store:
         found, total = store.events(f, limit=limit)
-    finally:
-        store.close()
     print_events(found, total, format, out)
 
 
@@ -366,13 +371,11 @@ def export_events(
     if format not in FORMATS:
         fail(f"--format: {format!r} is not one of {', '.join(FORMATS)}")
     f = _filter(actor, include_members, event_type, country, since, until, near)
-    store = _open_store(db)
-    try:
-        n = write_export(store.iter_events(f), format, out_file)
-    except ConflictlensError as exc:
-        fail(str(exc), 1)
-    finally:
-        store.close()
+    with _store(db) as store:
+        try:
+            n = write_export(store.iter_events(f), format, out_file)
+        except ConflictlensError as exc:
+            fail(str(exc), 1)
     err.print(f"{n} events written to {out_file}", highlight=False)
 
 
@@ -391,11 +394,8 @@ def stats(
     from .store.commands import print_stats
 
     f = _filter(actor, include_members, event_type, country, since, until, near)
-    store = _open_store(db)
-    try:
+    with _store(db) as store:
         result = store.stats(f)
-    finally:
-        store.close()
     print_stats(result, out)
 
 
