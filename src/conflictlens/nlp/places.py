@@ -28,6 +28,7 @@ from ..geo.records import Candidate
 from ..geo.resolve import CLEAR_MARGIN, Mention, resolve
 from ..model import Location
 from . import extensions  # noqa: F401
+from .tokentable import token_table
 
 log = logging.getLogger(__name__)
 
@@ -114,25 +115,16 @@ def get_lexicon() -> Lexicon:
 
 
 class Words:
-    """The tokens of a Doc as plain Python lists, read once: the tagger looks at each token many times."""
+    """The Doc's shared token table (tokentable.py) plus, per token, whether its sentence is a
+    title-case headline: the tagger looks at each token many times."""
 
     def __init__(self, doc: Doc):
-        self.doc_text = doc.text
-        self.text, self.lower, self.idx, self.alpha, self.digit, self.sent_start = [], [], [], [], [], []
-        for t in doc:
-            self.text.append(t.text)
-            self.lower.append(t.lower_)
-            self.idx.append(t.idx)
-            self.alpha.append(t.is_alpha)
-            self.digit.append(t.is_digit)
-            self.sent_start.append(bool(t.is_sent_start))
-        if self.sent_start:
-            self.sent_start[0] = True
-        self.cap = [x[:1].isupper() for x in self.text]
+        table = token_table(doc)
+        self.table = table
+        self.doc_text, self.text, self.lower, self.idx = table.doc_text, table.text, table.lower, table.idx
+        self.alpha, self.digit, self.sent_start, self.cap = table.alpha, table.digit, table.sent_start, table.cap
+        self.span_text, self.ends_with = table.span_text, table.ends_with
         self.headline = self._headlines()
-
-    def span_text(self, start: int, end: int) -> str:
-        return self.doc_text[self.idx[start]:self.idx[end - 1] + len(self.text[end - 1])]
 
     def __len__(self) -> int:
         return len(self.text)
@@ -140,18 +132,11 @@ class Words:
     def _headlines(self) -> list[bool]:
         """Per token: its sentence is written in title case ("Drone Strike Hits Base Near Erbil")."""
         flags = [False] * len(self.text)
-        start = 0
-        for i in range(1, len(self.text) + 1):
-            if i == len(self.text) or self.sent_start[i]:
-                words = [j for j in range(start, i) if self.alpha[j]]
-                if len(words) >= 5 and sum(self.cap[j] for j in words) / len(words) > HEADLINE_CAPS:
-                    flags[start:i] = [True] * (i - start)
-                start = i
+        for start, end in self.table.sentences:
+            words = [j for j in range(start, end) if self.alpha[j]]
+            if len(words) >= 5 and sum(self.cap[j] for j in words) / len(words) > HEADLINE_CAPS:
+                flags[start:end] = [True] * (end - start)
         return flags
-
-    def ends_with(self, end: int, phrase: tuple[str, ...]) -> bool:
-        start = end - len(phrase)
-        return start >= 0 and tuple(self.lower[start:end]) == phrase
 
 
 @dataclass

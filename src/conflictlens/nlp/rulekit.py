@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Span
 
 from ..kb import DATA_DIR, LEXICON_DIR
 from ..model import Actor, When
+from .tokentable import token_table
 
 DAY = dt.timedelta(days=1)
 
@@ -65,19 +66,15 @@ def match_at(words: list[str], i: int, cues: list[tuple[str, ...]]) -> Optional[
 def lower_words(doc: Doc) -> list[str]:
     """The lower-case token texts of the whole Doc, built once per Doc and shared by the rules (each
     `doc[i]` or `for t in doc` creates a Token object; the rules ask for words thousands of times)."""
-    words = doc.user_data.get(_WORDS_KEY)
-    if words is None or len(words) != len(doc):
-        words = doc.user_data[_WORDS_KEY] = [t.lower_ for t in doc]
-    return words
+    return token_table(doc).lower
 
 
 def span_text(doc: Doc, start: int, end: int) -> str:
     """The text of tokens [start, end) without trailing whitespace: doc.text[first.idx:last end], read
     from those tokens only (Doc.text joins every token of the Doc anew at each call)."""
-    return doc[start:end].text
+    return token_table(doc).span_text(start, end)
 
 
-_WORDS_KEY = "conflictlens.rulekit.lower_words"
 _SPANS_KEY = "conflictlens.rulekit.spans"
 
 
