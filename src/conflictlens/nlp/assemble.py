@@ -2,38 +2,43 @@
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
+from typing import Optional
+
+from spacy.tokens import Doc, Span
 
 from ..model import Document, Extraction, Mention
+from .tokentable import token_table
+
+MENTION_GROUPS = ("actors", "places", "times", "sources")
+
+
+def _mention_fields(group: str, span: Span) -> Optional[dict]:
+    """What a span of a span group says as a Mention: kind, kb_id and payload; None if unlinked."""
+    if group == "actors":
+        actor = span._.actor
+        return None if actor is None else {"kind": "person" if actor.kind == "person" else "actor", "kb_id": actor.kb_id}
+    if group == "places":
+        loc = span._.location
+        return None if loc is None else {"kind": "place", "location": loc,
+                                         "kb_id": loc.kb_id or (f"geonames:{loc.geonames_id}" if loc.geonames_id else None)}
+    if group == "times":
+        when = span._.when
+        return None if when is None else {"kind": "time", "when": when}
+    source = span._.source
+    return None if source is None else {"kind": "source", "kb_id": source.kb_id}
 
 
 def mentions_from_doc(doc: Doc) -> list[Mention]:
     """Every linked mention, in text order, from the span groups the components fill."""
+    table = token_table(doc)
     mentions: list[Mention] = []
-    for span in doc.spans.get("actors", []):
-        actor = span._.actor
-        if actor is None:
-            continue
-        kind = "person" if actor.kind == "person" else "actor"
-        mentions.append(Mention(kind=kind, text=span.text, span=(span.start_char, span.end_char), kb_id=actor.kb_id))
-    for span in doc.spans.get("places", []):
-        loc = span._.location
-        if loc is None:
-            continue
-        mentions.append(Mention(kind="place", text=span.text, span=(span.start_char, span.end_char),
-                                kb_id=loc.kb_id or (f"geonames:{loc.geonames_id}" if loc.geonames_id else None),
-                                location=loc))
-    for span in doc.spans.get("times", []):
-        when = span._.when
-        if when is None:
-            continue
-        mentions.append(Mention(kind="time", text=span.text, span=(span.start_char, span.end_char), when=when))
-    for span in doc.spans.get("sources", []):
-        source = span._.source
-        if source is None:
-            continue
-        mentions.append(Mention(kind="source", text=span.text, span=(span.start_char, span.end_char),
-                                kb_id=source.kb_id))
+    for group in MENTION_GROUPS:
+        for span in doc.spans.get(group, ()):
+            fields = _mention_fields(group, span)
+            if fields is not None:
+                start, end = span.start, span.end
+                mentions.append(Mention(text=table.span_text(start, end), span=(table.idx[start], table.char_end(end - 1)),
+                                        **fields))
     mentions.sort(key=lambda m: (m.span[0], m.span[1]))
     return mentions
 

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any, Optional
 
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, selectinload
 
@@ -171,11 +171,20 @@ class Store:
     # ---- merging ----------------------------------------------------------------------------
 
     @staticmethod
-    def _report(row: ReportRow) -> merging.Report:
+    def _report(session: Session, row: ReportRow) -> merging.Report:
         doc = row.document
-        flags = list(doc.extraction.get("flags") or [])
+        flags = Store._flags(session, doc.id)
         return merging.Report(document_id=doc.id, ordinal=row.ordinal, event=row.data, published=doc.published,
                               url=doc.url, title=doc.title, outlet=doc.outlet, flags=flags)
+
+    @staticmethod
+    def _flags(session: Session, document_id: str) -> list[dict]:
+        """A document's office-holder flags (its extraction's, from the flags table), read once per session."""
+        cache = session.info.setdefault("flags", {})
+        if document_id not in cache:
+            cache[document_id] = list(session.scalars(select(FlagRow.data).where(FlagRow.document_id == document_id)
+                                                      .order_by(FlagRow.ordinal)))
+        return list(cache[document_id])
 
     def _candidates(self, session: Session, report: merging.Report) -> list[merging.Candidate]:
         """Events near the report in place and time, from the spatial/date index."""
@@ -207,7 +216,7 @@ class Store:
 
     def _merge_report(self, session: Session, row: ReportRow) -> None:
         """Attach a report to the best matching event, or found a new event with it."""
-        report = self._report(row)
+        report = self._report(session, row)
         candidate = merging.best_candidate(report, self._candidates(session, report), self.kb)
         if candidate is not None:
             row.event_pk = candidate.pk
@@ -241,7 +250,7 @@ class Store:
         """Recompute a merged event's fields, index columns and actor rows from its reports."""
         rows = session.scalars(select(ReportRow).where(ReportRow.event_pk == event.pk)
                                .options(selectinload(ReportRow.document)).order_by(ReportRow.sort_key)).all()
-        reports = [self._report(r) for r in rows]
+        reports = [self._report(session, r) for r in rows]
         merged = merging.compose(reports, self.kb)
         window = merging.window_of(merged, reports)
         loc = merged.get("location") or {}
@@ -257,6 +266,7 @@ class Store:
         event.data = {"id": event.id, **merged}
         names = []
         session.execute(delete(EventActorRow).where(EventActorRow.event_pk == event.pk))
+        actor_rows: list[dict] = []   # inserted in one statement below (ORM objects cost a flush each)
         seen = set()
         for role in ("actor1", "actor2", "claimed_by", "assoc_actor1", "assoc_actor2"):
             value = merged.get(role)
@@ -266,8 +276,8 @@ class Store:
                 if not name or (role, name) in seen:
                     continue
                 seen.add((role, name))
-                session.add(EventActorRow(event_pk=event.pk, role=role, name=name, kb_id=actor.get("kb_id"),
-                                          display=actor.get("name") or name))
+                actor_rows.append({"event_pk": event.pk, "role": role, "name": name, "kb_id": actor.get("kb_id"),
+                                   "display": actor.get("name") or name})
         # the actors of every report too, so that a query finds an event by any actor a source named
         for report in reports:
             for role in ("actor1", "actor2"):
@@ -276,8 +286,10 @@ class Store:
                     name = " ".join(actor["name"].lower().split())[:256]
                     if ("reported", name) not in seen:
                         seen.add(("reported", name))
-                        session.add(EventActorRow(event_pk=event.pk, role="reported", name=name,
-                                                  kb_id=actor.get("kb_id"), display=actor["name"]))
+                        actor_rows.append({"event_pk": event.pk, "role": "reported", "name": name,
+                                           "kb_id": actor.get("kb_id"), "display": actor["name"]})
+        if actor_rows:
+            session.execute(insert(EventActorRow), actor_rows)
         evidence = (merged.get("evidence") or {}).get("text") or ""
         event.search_text = " ".join([*names, loc.get("name") or "", evidence, merged["event_type"],
                                       merged["sub_event_type"]]).lower()

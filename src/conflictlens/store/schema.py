@@ -36,8 +36,9 @@ class DocumentRow(Base):
     published: Mapped[Optional[dt.date]] = mapped_column(Date, index=True)
     language: Mapped[Optional[str]] = mapped_column(String(16))
     origin: Mapped[Optional[str]] = mapped_column(Text)
-    text: Mapped[str] = mapped_column(Text)
-    extraction: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    # deferred: merging loads the documents of many reports and needs neither (loaded when read)
+    text: Mapped[str] = mapped_column(Text, deferred=True)
+    extraction: Mapped[dict[str, Any]] = mapped_column(JSONType, deferred=True)
     ingested_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
     reports: Mapped[list["ReportRow"]] = relationship(back_populates="document", cascade="all, delete-orphan",
