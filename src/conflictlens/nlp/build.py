@@ -20,6 +20,7 @@ from spacy.tokens import Doc
 from ..model import Document, Extraction
 from . import actors, attribution, checks, events, forces, places, relations, statements, tallies, times  # noqa: F401  (registers the components)
 from .assemble import extraction_from_doc
+from .tokentable import remember_text
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +76,7 @@ class Extractor:
 
     def _make_doc(self, document: Document) -> Doc:
         doc = self.nlp.make_doc(document.text)
+        remember_text(doc, document.text)
         doc._.published = document.published
         return doc
 

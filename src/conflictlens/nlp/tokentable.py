@@ -7,9 +7,11 @@ fast. The table is kept in `doc.user_data` and rebuilt only if the Doc's length 
 
 from __future__ import annotations
 
+from spacy.attrs import IDX, IS_ALPHA, IS_DIGIT, LENGTH, SENT_START
 from spacy.tokens import Doc
 
 _KEY = "conflictlens.tokentable"
+_TEXT_KEY = "conflictlens.text"
 
 
 class TokenTable:
@@ -18,18 +20,19 @@ class TokenTable:
     __slots__ = ("doc_text", "text", "lower", "idx", "alpha", "digit", "sent_start", "cap", "sentences", "sent_of")
 
     def __init__(self, doc: Doc):
-        self.doc_text: str = doc.text  # spaCy joins every token anew at each read of doc.text
-        text, lower, idx, alpha, digit, sent_start = [], [], [], [], [], []
-        for t in doc:
-            text.append(t.text)
-            lower.append(t.lower_)
-            idx.append(t.idx)
-            alpha.append(t.is_alpha)
-            digit.append(t.is_digit)
-            sent_start.append(bool(t.is_sent_start))
+        # the text as read (kept by remember_text), else doc.text, which spaCy joins from every token
+        self.doc_text: str = doc.user_data.get(_TEXT_KEY) or doc.text
+        rows = doc.to_array([IDX, LENGTH, IS_ALPHA, IS_DIGIT, SENT_START]).tolist() if len(doc) else []
+        doc_text = self.doc_text
+        self.idx: list[int] = [r[0] for r in rows]
+        self.text: list[str] = [doc_text[r[0]:r[0] + r[1]] for r in rows]
+        self.lower: list[str] = [t.lower() for t in self.text]   # spaCy's LOWER is str.lower() of the text
+        self.alpha: list[bool] = [r[2] == 1 for r in rows]
+        self.digit: list[bool] = [r[3] == 1 for r in rows]
+        sent_start = self.sent_start = [r[4] == 1 for r in rows]
         if sent_start:
             sent_start[0] = True
-        self.text, self.lower, self.idx, self.alpha, self.digit, self.sent_start = text, lower, idx, alpha, digit, sent_start
+        text = self.text
         self.cap: list[bool] = [x[:1].isupper() for x in text]
         self.sentences: list[tuple[int, int]] = []  # (start, end) token bounds of each sentence
         self.sent_of: list[int] = []                # sentence number of each token
@@ -61,6 +64,11 @@ class TokenTable:
         """Whether the lower-case words just before token `end` are `phrase`."""
         start = end - len(phrase)
         return start >= 0 and tuple(self.lower[start:end]) == phrase
+
+
+def remember_text(doc: Doc, text: str) -> None:
+    """Keep the text a Doc was made from (make_doc(text)): the same string as doc.text, without the join."""
+    doc.user_data[_TEXT_KEY] = text
 
 
 def token_table(doc: Doc) -> TokenTable:
