@@ -211,8 +211,7 @@ def _components_once(args) -> None:
     clock = time.process_time        # CPU time: what a component costs, whatever else runs on the machine
     for document in documents:
         t = clock()
-        doc = nlp.make_doc(document.text)
-        doc._.published = document.published
+        doc = extractor.make_doc(document)
         spent["tokenizer"] += clock() - t
         for name, component in nlp.pipeline:
             t = clock()

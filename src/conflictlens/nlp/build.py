@@ -74,7 +74,8 @@ class Extractor:
         self.nlp = nlp or get_nlp()
         self.batch_size = batch_size
 
-    def _make_doc(self, document: Document) -> Doc:
+    def make_doc(self, document: Document) -> Doc:
+        """The tokenized Doc of a document, with what the components read besides its tokens."""
         doc = self.nlp.make_doc(document.text)
         remember_text(doc, document.text)
         doc._.published = document.published
@@ -85,7 +86,7 @@ class Extractor:
 
     def extract_many(self, documents: Iterable[Document]) -> Iterator[Extraction]:
         """Stream extractions in input order, batching through nlp.pipe."""
-        pairs = ((self._make_doc(d), d) for d in documents)
+        pairs = ((self.make_doc(d), d) for d in documents)
         for doc, document in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size):
             yield extraction_from_doc(doc, document)
 
