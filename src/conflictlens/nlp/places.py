@@ -202,24 +202,29 @@ class PlaceTagger:
         out = []
         n = w.n
         prefixes = self.gaz.curated_prefixes
+        lower, text, caps, digit, alpha, sent_start = w.lower, w.text, w.cap, w.digit, w.alpha, w.sent_start
+        span_text = w.span_text
         for i in range(n):
-            lowercase_article = (w.lower[i] in ARTICLES and i + 2 < n and w.text[i + 1] == "-" and w.cap[i + 2])
-            if not (w.cap[i] or lowercase_article) or w.lower[i] == "the":
+            if not caps[i]:
+                lowercase_article = (lower[i] in ARTICLES and i + 2 < n and text[i + 1] == "-" and caps[i + 2])
+                if not lowercase_article:
+                    continue
+            elif lower[i] == "the":
                 continue
             for k in range(i + 1, min(n, i + MAX_TOKENS) + 1):
                 j = k - 1
-                if j > i and w.sent_start[j]:
+                if j > i and sent_start[j]:
                     break
-                cap = w.cap[j] or w.digit[j]
-                if j > i and not (cap or w.lower[j] in CONNECTORS):
-                    if not w.alpha[j]:
+                cap = caps[j] or digit[j]
+                if j > i and not (cap or lower[j] in CONNECTORS):
+                    if not alpha[j]:
                         break
-                    key = name_key(w.span_text(i, k))
+                    key = name_key(span_text(i, k))
                     if key not in prefixes:
                         break
                     out.append((i, k, key))
                 elif cap:
-                    key = name_key(w.span_text(i, k))
+                    key = name_key(span_text(i, k))
                     if key:
                         out.append((i, k, key))
         return out
@@ -500,27 +505,23 @@ class PlaceTagger:
         # "in Fars", "Fars province", or inside a longer place name ("The National" in "W National Park")
         blocked = [(i, k) for i, k, key in spans if key in self.other_names]
         matches: list[Match] = []
-        i = 0
-        while i < w.n:
-            chosen = None
-            for k, key in sorted(by_start.get(i, ()), reverse=True):
+        resume = 0  # the first token after the last match
+        for i in sorted(by_start):
+            if i < resume:
+                continue
+            after_in = i > 0 and w.lower[i - 1] in self.lex.in_words
+            # the blocked names that can overlap a candidate from i (no candidate runs past i + MAX_TOKENS)
+            near = [(b_start, b_end) for b_start, b_end in blocked if b_end > i and b_start < i + MAX_TOKENS]
+            for k, key in sorted(by_start[i], reverse=True):
                 m = Match(i, k, key, found[key])
                 self._relate(w, m)
                 m.cue = m.cue or self._dateline(w, m)
                 free = all(b_end <= i or b_start >= k or (i <= b_start and b_end <= k and k - i > b_end - b_start)
-                           for b_start, b_end in blocked)
-                if free or m.want_admin1 or (i > 0 and w.lower[i - 1] in self.lex.in_words):
-                    ok = self._text_ok(w, m)
-                else:
-                    ok = False
-                if ok:
-                    chosen = m
+                           for b_start, b_end in near)
+                if (free or m.want_admin1 or after_in) and self._text_ok(w, m):
+                    matches.append(m)
+                    resume = k
                     break
-            if chosen:
-                matches.append(chosen)
-                i = chosen.end
-            else:
-                i += 1
         return matches
 
     def __call__(self, doc: Doc, actor_spans: Optional[Sequence[Span]] = None) -> list[Span]:
