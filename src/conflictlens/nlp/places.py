@@ -545,9 +545,12 @@ class PlaceTagger:
             if res is not None and res.margin >= CLEAR_MARGIN:
                 support.setdefault(res.place.country, set()).add(m.key)
         spans = []
+        regions: dict[str, set[str]] = {}  # by name key: the same for every mention of a name
         for m, res in zip(matches, resolutions):
-            others = {c for c, keys in support.items() if keys - {m.key}}
-            region = others.union(*(self.gaz.neighbours(c) for c in others))
+            region = regions.get(m.key)
+            if region is None:
+                others = {c for c, keys in support.items() if keys - {m.key}}
+                region = regions[m.key] = others.union(*(self.gaz.neighbours(c) for c in others))
             if res is None or not self._plausible(m, res, region):
                 log.debug("dropped weak place %r", w.span_text(m.start, m.end))
                 continue
