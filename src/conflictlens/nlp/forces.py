@@ -20,6 +20,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from ..kb import get_kb
+from ..kb.schema import ActorEntry
 from ..model import Actor
 from .actors import SPAN_GROUP, _load_lexicon
 from .timegrammar import load_lexicon as load_time_lexicon
@@ -37,21 +38,23 @@ def _lexicon() -> dict:
 
 
 class _Mentions:
-    """What the rules ask of a Doc's earlier spans, read once (span._ reads go through spaCy's slow Underscore):
-    the places as (start, end, country), the actors as (start, end, end_char, kb entry)."""
+    """What the rules ask of a Doc's earlier spans, each read once (span._ reads go through spaCy's slow
+    Underscore): the places as (start, end, country); the actors' knowledge-base entries when first asked."""
 
     def __init__(self, doc: Doc, actors: list[Span]):
-        kb = get_kb()
         self.places: list[tuple[int, int, str]] = []
         for s in doc.spans.get("places", []):
             location = s._.location
             if location and location.country:
                 self.places.append((s.start, s.end, location.country))
-        self.actors = []
-        for other in actors:
-            actor = other._.actor
-            entry = kb.actors.get(actor.kb_id) if actor and actor.kb_id else None
-            self.actors.append((other.start, other.end, other.end_char, entry))
+        self.actors = actors
+        self._entries: dict[int, Optional[ActorEntry]] = {}  # by index in `actors`
+
+    def _entry(self, k: int) -> Optional[ActorEntry]:
+        if k not in self._entries:
+            actor = self.actors[k]._.actor
+            self._entries[k] = get_kb().actors.get(actor.kb_id) if actor and actor.kb_id else None
+        return self._entries[k]
 
     def dominant_country(self) -> Optional[str]:
         counts = Counter(country for _, _, country in self.places)
@@ -61,11 +64,13 @@ class _Mentions:
         """Country of the forces of this branch last named with their state shortly before ("Israeli forces
         raided the camp ... soldiers fired"): bare "soldiers" refer back to them, not to the place's state."""
         prefix = f"{branch}_"
-        for other_start, other_end, other_end_char, entry in reversed(self.actors):
-            if other_end > start:
+        for k in range(len(self.actors) - 1, -1, -1):
+            other = self.actors[k]
+            if other.end > start:
                 continue
-            if start_char - other_end_char > REFER_BACK_CHARS:
+            if start_char - other.end_char > REFER_BACK_CHARS:
                 break
+            entry = self._entry(k)
             if entry is not None and entry.kind == "state_forces" and entry.id.startswith(prefix) and entry.country:
                 return entry.country
         return None

@@ -204,13 +204,10 @@ class PlaceTagger:
         prefixes = self.gaz.curated_prefixes
         lower, text, caps, digit, alpha, sent_start = w.lower, w.text, w.cap, w.digit, w.alpha, w.sent_start
         span_text = w.span_text
-        for i in range(n):
-            if not caps[i]:
-                lowercase_article = (lower[i] in ARTICLES and i + 2 < n and text[i + 1] == "-" and caps[i + 2])
-                if not lowercase_article:
-                    continue
-            elif lower[i] == "the":
-                continue
+        # capitalised words but "The", and lowercase articles before a hyphen and a capital ("al-Qaim")
+        starts = [i for i in range(n) if (caps[i] and lower[i] != "the")
+                  or (lower[i] in ARTICLES and i + 2 < n and text[i + 1] == "-" and caps[i + 2])]
+        for i in starts:
             for k in range(i + 1, min(n, i + MAX_TOKENS) + 1):
                 j = k - 1
                 if j > i and sent_start[j]:
@@ -587,11 +584,15 @@ def _final_h_variant(key: str) -> str:
     return final_h_variant(key)
 
 
-def _inside_longer(start: int, end: int, places: list[tuple[int, int]]) -> bool:
-    """Tokens start:end lie inside a longer place name (places: (start, end) bounds), or start inside one and
-    run past it ("Sinai province" of "North Sinai province": the place was kept over that reading)."""
-    return any((p_start <= start and end <= p_end and end - start < p_end - p_start)
-               or p_start < start < p_end < end for p_start, p_end in places)
+def _inside_longer(start: int, end: int, place_at: dict[int, tuple[int, int]]) -> bool:
+    """Tokens start:end lie inside a longer place name, or start inside one and run past it ("Sinai province" of
+    "North Sinai province": the place was kept over that reading). `place_at`: token -> (start, end) of the
+    place holding it (places do not overlap, and both cases need one that holds token `start`)."""
+    place = place_at.get(start)
+    if place is None:
+        return False
+    p_start, p_end = place
+    return (p_start <= start and end <= p_end and end - start < p_end - p_start) or p_start < start < p_end < end
 
 
 @Language.component("conflictlens_places")
@@ -602,8 +603,8 @@ def places(doc: Doc) -> Doc:
     doc.spans["places"] = found
     if group is not None and found:
         # the longer name wins: "Sudan" in "Port Sudan" is no mention of the state
-        bounds = [(p.start, p.end) for p in found]
-        kept = [a for a in actors if not _inside_longer(a.start, a.end, bounds)]
+        place_at = {i: (p.start, p.end) for p in found for i in range(p.start, p.end)}
+        kept = [a for a in actors if not _inside_longer(a.start, a.end, place_at)]
         if len(kept) < len(actors):
             doc.spans["actors"] = kept
     return doc
