@@ -179,6 +179,8 @@ class PlaceTagger:
         # names the knowledge base gives to armed groups, parties, persons and outlets ("Hamas",
         # "Al-Mayadeen"): never a place, even where the actors component has not tagged them
         self.other_names: frozenset[str] = frozenset()
+        self._strong: dict[str, bool] = {}
+        self._prefix_words = frozenset(word for prefix in gazetteer.curated_prefixes for word in prefix.split())
         # near phrases by their last word, with their rank in the lexicon's longest-first order
         self._near_by_last: dict[str, list[tuple[int, tuple[str, ...], str]]] = {}
         self._near_empty: Optional[tuple[int, str]] = None  # an empty phrase ends anywhere
@@ -202,8 +204,8 @@ class PlaceTagger:
         out = []
         n = w.n
         prefixes = self.gaz.curated_prefixes
-        lower, text, caps, digit, alpha, sent_start = w.lower, w.text, w.cap, w.digit, w.alpha, w.sent_start
-        span_text = w.span_text
+        lower, text, caps, digit, alpha, sent_start, idx = w.lower, w.text, w.cap, w.digit, w.alpha, w.sent_start, w.idx
+        span_text, prefix_words = w.span_text, self._prefix_words
         # capitalised words but "The", and lowercase articles before a hyphen and a capital ("al-Qaim")
         starts = [i for i in range(n) if (caps[i] and lower[i] != "the")
                   or (lower[i] in ARTICLES and i + 2 < n and text[i + 1] == "-" and caps[i + 2])]
@@ -216,6 +218,8 @@ class PlaceTagger:
                 if j > i and not (cap or lower[j] in CONNECTORS):
                     if not alpha[j]:
                         break
+                    if lower[j] not in prefix_words and text[j].isascii() and idx[j] > idx[j - 1] + len(text[j - 1]):
+                        break  # the key would end in this word (spaced, plain ASCII), and no curated name has it
                     key = name_key(span_text(i, k))
                     if key not in prefixes:
                         break
@@ -249,6 +253,7 @@ class PlaceTagger:
         return self._name_like(w, end) and w.lower[end] not in lex.feature_words and w.lower[end] != "international"
 
     @staticmethod
+    @lru_cache(maxsize=65536)
     def _acronym(token: str) -> bool:
         """Capitals after the first letter of a word part: "SEMA", "FAMa" ("Ma'arrat", "Al-Qaim" are not)."""
         return any(part[1:] != part[1:].lower() for part in token.replace("'", "-").split("-") if len(part) > 1)
@@ -291,7 +296,11 @@ class PlaceTagger:
         lex = self.lex
         first = w.lower[m.start]
         single = m.end - m.start == 1
-        strong = any(c.place.kind in ("country", "curated") for c in m.candidates)
+        strong = self._strong.get(m.key)
+        if strong is None:  # a country or curated place among the candidates (the same for every mention of a name)
+            if len(self._strong) > 100_000:
+                self._strong.clear()
+            strong = self._strong[m.key] = any(c.place.kind in ("country", "curated") for c in m.candidates)
         if single and (first in lex.stop_words or first in lex.name_words or first in lex.person_titles):
             return False
         if single and first in self.demonyms and not m.want_admin1:
@@ -508,7 +517,7 @@ class PlaceTagger:
                 continue
             after_in = i > 0 and w.lower[i - 1] in self.lex.in_words
             # the blocked names that can overlap a candidate from i (no candidate runs past i + MAX_TOKENS)
-            near = [(b_start, b_end) for b_start, b_end in blocked if b_end > i and b_start < i + MAX_TOKENS]
+            near = [(b_start, b_end) for b_start, b_end in blocked if b_end > i and b_start < i + MAX_TOKENS] if blocked else ()
             for k, key in sorted(by_start[i], reverse=True):
                 m = Match(i, k, key, found[key])
                 self._relate(w, m)
