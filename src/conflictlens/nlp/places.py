@@ -497,12 +497,14 @@ class PlaceTagger:
         """Longest acceptable match from each start, left to right."""
         spans = self._spans(w)
         keys = {key for _, _, key in spans}
-        found = self.gaz.lookup_keys(keys)
-        # "Shabwa" is GeoNames' "Shabwah" too: a second lookup for the other spelling of the feminine ending
+        # "Shabwa" is GeoNames' "Shabwah" too: the other spelling of the feminine ending is looked up as well
+        # (in the same batch: one query)
         variants = {key: v for key in keys for v in [_final_h_variant(key)] if v}
-        if variants:
-            more = self.gaz.lookup_keys(set(variants.values()))
-            found.update({key: found.get(key, ()) + more[v] for key, v in variants.items() if more.get(v)})
+        everything = self.gaz.lookup_keys(keys.union(variants.values()))
+        found = {key: everything[key] for key in keys}
+        for key, v in variants.items():
+            if everything[v]:
+                found[key] = everything[key] + everything[v]
         by_start: dict[int, list[tuple[int, str]]] = {}
         for i, k, key in spans:
             if found.get(key):
