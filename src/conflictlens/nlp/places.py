@@ -519,7 +519,7 @@ class PlaceTagger:
                 continue
             after_in = i > 0 and w.lower[i - 1] in self.lex.in_words
             # the blocked names that can overlap a candidate from i (no candidate runs past i + MAX_TOKENS)
-            near = [(b_start, b_end) for b_start, b_end in blocked if b_end > i and b_start < i + MAX_TOKENS] if blocked else ()
+            near = [(b_start, b_end) for b_start, b_end in blocked if b_end > i and b_start < i + MAX_TOKENS]
             for k, key in sorted(by_start[i], reverse=True):
                 m = Match(i, k, key, found[key])
                 self._relate(w, m)
@@ -572,7 +572,8 @@ class PlaceTagger:
                 precision = 3
             start_char, end_char = w.idx[m.start], w.table.char_end(m.end - 1)
             span._.location = Location(
-                name=place.name, text=w.doc_text[start_char:end_char], span=(start_char, end_char), lat=place.lat, lon=place.lon,
+                name=place.name, text=w.doc_text[start_char:end_char], span=(start_char, end_char),
+                lat=place.lat, lon=place.lon,
                 country=place.country, admin1=place.admin1 if place.kind != "country" else None,
                 geonames_id=place.geonames_id, kb_id=place.kb_id, precision=precision, relation=m.relation)
             spans.append(span)
