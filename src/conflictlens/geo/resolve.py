@@ -125,6 +125,9 @@ def _resolve_scored(priors: list[tuple[float, Candidate]], ctx: Context) -> Opti
     """resolve_one over the plausible candidates with their priors (which the context does not change)."""
     if not priors:
         return None
+    if len(priors) == 1:  # most names: one candidate, no rival
+        p, best = priors[0]
+        return Resolution(best, _with_context(p, best.place, ctx), math.inf, best.place.country in ctx.countries)
     scored = sorted(((_with_context(p, c.place, ctx), c) for p, c in priors), key=lambda sc: -sc[0])
     best_score, best = scored[0]
     rivals = [s for s, c in scored[1:] if c.place.country != best.place.country]

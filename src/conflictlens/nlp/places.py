@@ -14,6 +14,7 @@ countries and places disambiguate each other.
 from __future__ import annotations
 
 import logging
+from bisect import bisect_left
 from dataclasses import dataclass
 from collections.abc import Sequence
 from functools import lru_cache
@@ -500,26 +501,24 @@ class PlaceTagger:
         # "Shabwa" is GeoNames' "Shabwah" too: the other spelling of the feminine ending is looked up as well
         # (in the same batch: one query)
         variants = {key: v for key in keys for v in [_final_h_variant(key)] if v}
-        everything = self.gaz.lookup_keys(keys.union(variants.values()))
-        found = {key: everything[key] for key in keys}
-        for key, v in variants.items():
-            if everything[v]:
-                found[key] = everything[key] + everything[v]
+        found = self.gaz.lookup_keys(keys.union(variants.values()))
+        found.update({key: found[key] + found[v] for key, v in variants.items() if found[v]})
         by_start: dict[int, list[tuple[int, str]]] = {}
         for i, k, key in spans:
             if found.get(key):
                 by_start.setdefault(i, []).append((k, key))
         # actor and outlet names the knowledge base knows ("Al-Mayadeen", "Fars"): a place there only as
         # "in Fars", "Fars province", or inside a longer place name ("The National" in "W National Park")
-        blocked = [(i, k) for i, k, key in spans if key in self.other_names]
+        blocked = [(i, k) for i, k, key in spans if key in self.other_names]  # in order of start
+        blocked_starts = [b_start for b_start, _ in blocked]
         matches: list[Match] = []
         resume = 0  # the first token after the last match
         for i in sorted(by_start):
             if i < resume:
                 continue
             after_in = i > 0 and w.lower[i - 1] in self.lex.in_words
-            # the blocked names that can overlap a candidate from i (no candidate runs past i + MAX_TOKENS)
-            near = [(b_start, b_end) for b_start, b_end in blocked if b_end > i and b_start < i + MAX_TOKENS]
+            # the blocked names that can overlap a candidate from i: none is longer than MAX_TOKENS, nor a candidate
+            near = blocked[bisect_left(blocked_starts, i - MAX_TOKENS + 1):bisect_left(blocked_starts, i + MAX_TOKENS)]
             for k, key in sorted(by_start[i], reverse=True):
                 m = Match(i, k, key, found[key])
                 self._relate(w, m)
