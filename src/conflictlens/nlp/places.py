@@ -181,6 +181,7 @@ class PlaceTagger:
         # "Al-Mayadeen"): never a place, even where the actors component has not tagged them
         self.other_names: frozenset[str] = frozenset()
         self._strong: dict[str, bool] = {}
+        self._never_alone = lexicon.stop_words | lexicon.name_words | lexicon.person_titles  # as a one-word name
         self._prefix_words = frozenset(word for prefix in gazetteer.curated_prefixes for word in prefix.split())
         # near phrases by their last word, with their rank in the lexicon's longest-first order
         self._near_by_last: dict[str, list[tuple[int, tuple[str, ...], str]]] = {}
@@ -226,7 +227,7 @@ class PlaceTagger:
                         break
                     out.append((i, k, key))
                 elif cap:
-                    key = name_key(span_text(i, k))
+                    key = name_key(span_text(i, k) if j > i else text[i])
                     if key:
                         out.append((i, k, key))
         return out
@@ -520,6 +521,8 @@ class PlaceTagger:
             # the blocked names that can overlap a candidate from i: none is longer than MAX_TOKENS, nor a candidate
             near = blocked[bisect_left(blocked_starts, i - MAX_TOKENS + 1):bisect_left(blocked_starts, i + MAX_TOKENS)]
             for k, key in sorted(by_start[i], reverse=True):
+                if k == i + 1 and w.lower[i] in self._never_alone:
+                    continue  # _text_ok turns it down whatever the words around it say
                 m = Match(i, k, key, found[key])
                 self._relate(w, m)
                 m.cue = m.cue or self._dateline(w, m)
