@@ -38,17 +38,20 @@ def _lexicon() -> dict:
 
 
 class _Mentions:
-    """What the rules ask of a Doc's earlier spans, each read once (span._ reads go through spaCy's slow
-    Underscore): the places as (start, end, country); the actors' knowledge-base entries when first asked."""
+    """What the rules ask of a Doc's earlier spans: the places' countries and the actors' knowledge-base
+    entries, each read when first asked and only once (span._ reads go through spaCy's slow Underscore)."""
 
     def __init__(self, doc: Doc, actors: list[Span]):
-        self.places: list[tuple[int, int, str]] = []
-        for s in doc.spans.get("places", []):
-            location = s._.location
-            if location and location.country:
-                self.places.append((s.start, s.end, location.country))
+        self.places: list[Span] = list(doc.spans.get("places", []))
+        self._countries: dict[int, Optional[str]] = {}  # by index in `places`
         self.actors = actors
         self._entries: dict[int, Optional[ActorEntry]] = {}  # by index in `actors`
+
+    def _country(self, k: int) -> Optional[str]:
+        if k not in self._countries:
+            location = self.places[k]._.location
+            self._countries[k] = location.country if location and location.country else None
+        return self._countries[k]
 
     def _entry(self, k: int) -> Optional[ActorEntry]:
         if k not in self._entries:
@@ -57,7 +60,7 @@ class _Mentions:
         return self._entries[k]
 
     def dominant_country(self) -> Optional[str]:
-        counts = Counter(country for _, _, country in self.places)
+        counts = Counter(country for k in range(len(self.places)) for country in [self._country(k)] if country)
         return counts.most_common(1)[0][0] if counts else None
 
     def force_named_before(self, start: int, start_char: int, branch: str) -> Optional[str]:
@@ -77,12 +80,12 @@ class _Mentions:
 
     def country_near(self, start: int, end: int, sent_start: int, sent_end: int) -> Optional[str]:
         """Country of the nearest place before the phrase in its sentence, else after it in the sentence."""
-        places = [p for p in self.places if sent_start <= p[0] < sent_end]
-        before = [p for p in places if p[1] <= start]
+        inside = [k for k, place in enumerate(self.places) if sent_start <= place.start < sent_end]
+        before = [k for k in inside if self.places[k].end <= start and self._country(k)]
         if before:
-            return before[-1][2]
-        after = [p for p in places if p[0] >= end]
-        return after[0][2] if after else None
+            return self._country(before[-1])
+        after = [k for k in inside if self.places[k].start >= end and self._country(k)]
+        return self._country(after[0]) if after else None
 
 
 def _filter_spans(spans: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
@@ -135,12 +138,15 @@ class ForcesLinker:
                 continue
             if mentions is None:
                 mentions = _Mentions(doc, existing)
-            dominant = dominant or mentions.dominant_country() or ""
             branch = doc.vocab.strings[match_id]
             start_char, end_char = table.idx[start], table.char_end(end - 1)
             sent_start, sent_end = table.sentence_of(start)  # the sentence of its first token, as Span.sent
             country = (mentions.force_named_before(start, start_char, branch)
-                       or mentions.country_near(start, end, sent_start, sent_end) or dominant)
+                       or mentions.country_near(start, end, sent_start, sent_end))
+            if not country:
+                if dominant is None:
+                    dominant = mentions.dominant_country() or ""
+                country = dominant
             entry = get_kb().actors.get(f"{branch}_{country.lower()}") if country else None
             if entry is None:
                 continue
