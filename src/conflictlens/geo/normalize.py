@@ -18,7 +18,6 @@ _APOSTROPHES = re.compile(r"['’‘ʼʻʾʿ`´ʹ]")
 _LETTERS = str.maketrans({"ł": "l", "đ": "d", "ø": "o", "æ": "ae", "œ": "oe", "ħ": "h", "ŧ": "t", "ı": "i",
                           "ß": "ss", "þ": "th", "ð": "d"})
 _NON_WORD = re.compile(r"[^0-9a-z]+")
-_LATIN = re.compile(r"^[0-9a-z ]+$")
 _LETTER = re.compile(r"[a-z]")
 _ASCII_APOSTROPHES = str.maketrans("", "", "'`")
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
