@@ -18,7 +18,8 @@ _APOSTROPHES = re.compile(r"['’‘ʼʻʾʿ`´ʹ]")
 _LETTERS = str.maketrans({"ł": "l", "đ": "d", "ø": "o", "æ": "ae", "œ": "oe", "ħ": "h", "ŧ": "t", "ı": "i",
                           "ß": "ss", "þ": "th", "ð": "d"})
 _NON_WORD = re.compile(r"[^0-9a-z]+")
-_LATIN = re.compile(r"^[0-9a-z ]+$")
+_LETTER = re.compile(r"[a-z]")
+_ASCII_APOSTROPHES = str.maketrans("", "", "'`")
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _NON_LATIN = re.compile(r"[^\u0000-\u024f\u1e00-\u1eff\u2000-\u206f\u02b0-\u02ff\u0300-\u036f]")
 
@@ -32,16 +33,20 @@ def fold(text: str) -> str:
 
 def key_of(text: str) -> str:
     """`name_key` without the cache: for bulk use (building the index)."""
-    if not text.isascii() and _NON_LATIN.search(text):
+    if text.isascii():  # most names: lower() is the fold, and ' and ` the only apostrophes
+        folded = text.lower().translate(_ASCII_APOSTROPHES)
+    elif _NON_LATIN.search(text):
         return ""
-    folded = _APOSTROPHES.sub("", fold(text).translate(_LETTERS))
+    else:
+        folded = _APOSTROPHES.sub("", fold(text).translate(_LETTERS))
     words = _NON_WORD.sub(" ", folded).split()
     if words and words[0] == "the":
-        words = words[1:]
+        del words[0]
     # an article before another word reads "al" whatever the transliteration
-    words = ["al" if w in ARTICLES and i + 1 < len(words) else w for i, w in enumerate(words)]
+    last = len(words) - 1
+    words = ["al" if w in ARTICLES and i < last else w for i, w in enumerate(words)]
     key = " ".join(words)
-    return key if _LATIN.match(key) and any(c.isalpha() for c in key) else ""
+    return key if _LETTER.search(key) else ""  # the key holds only [0-9a-z ]: Latin, and a name if it has a letter
 
 
 @lru_cache(maxsize=65536)

@@ -31,6 +31,7 @@ SAME_ADMIN1 = 1.0
 NEAR_ANCHOR = 1.0
 NEAR_KM = 250.0
 NEAR_DEGREES = NEAR_KM / 111.0   # a cheap latitude/longitude box before the great-circle distance
+NEAR_LON_DEGREES = 2 * NEAR_DEGREES
 CLEAR_MARGIN = 1.5        # a resolution this far ahead of the best other-country reading becomes context
 PASSES = 3
 
@@ -82,8 +83,11 @@ def prior(candidate: Candidate, want_admin1: bool = False) -> float:
 
 
 def score(candidate: Candidate, mention: Mention, ctx: Context) -> float:
-    place = candidate.place
-    value = prior(candidate, mention.want_admin1)
+    return _with_context(prior(candidate, mention.want_admin1), candidate.place, ctx)
+
+
+def _with_context(value: float, place: Place, ctx: Context) -> float:
+    """A candidate's prior `value` plus what the context says of its place."""
     if place.country in ctx.countries:
         value += SAME_COUNTRY
     elif place.country in ctx.neighbours:
@@ -91,9 +95,12 @@ def score(candidate: Candidate, mention: Mention, ctx: Context) -> float:
     if place.kind != "country":
         if place.admin1_code and place.admin1_code in ctx.admin1:
             value += SAME_ADMIN1
-        if any(a.id != place.id and abs(a.lat - place.lat) < NEAR_DEGREES and abs(a.lon - place.lon) < 2 * NEAR_DEGREES
-               and haversine_km(a.lat, a.lon, place.lat, place.lon) <= NEAR_KM for a in ctx.anchors):
-            value += NEAR_ANCHOR
+        lat, lon = place.lat, place.lon
+        for a in ctx.anchors:  # near one of them (a plain loop: this runs for every candidate in every pass)
+            if (abs(a.lat - lat) < NEAR_DEGREES and abs(a.lon - lon) < NEAR_LON_DEGREES and a.id != place.id
+                    and haversine_km(a.lat, a.lon, lat, lon) <= NEAR_KM):
+                value += NEAR_ANCHOR
+                break
     return value
 
 
@@ -111,10 +118,17 @@ def _plausible(mention: Mention) -> list[Candidate]:
 
 
 def resolve_one(mention: Mention, ctx: Context) -> Optional[Resolution]:
-    candidates = _plausible(mention)
-    if not candidates:
+    return _resolve_scored([(prior(c, mention.want_admin1), c) for c in _plausible(mention)], ctx)
+
+
+def _resolve_scored(priors: list[tuple[float, Candidate]], ctx: Context) -> Optional[Resolution]:
+    """resolve_one over the plausible candidates with their priors (which the context does not change)."""
+    if not priors:
         return None
-    scored = sorted(((score(c, mention, ctx), c) for c in candidates), key=lambda sc: -sc[0])
+    if len(priors) == 1:  # most names: one candidate, no rival
+        p, best = priors[0]
+        return Resolution(best, _with_context(p, best.place, ctx), math.inf, best.place.country in ctx.countries)
+    scored = sorted(((_with_context(p, c.place, ctx), c) for p, c in priors), key=lambda sc: -sc[0])
     best_score, best = scored[0]
     rivals = [s for s, c in scored[1:] if c.place.country != best.place.country]
     margin = best_score - rivals[0] if rivals else math.inf
@@ -131,8 +145,9 @@ def resolve(mentions: Sequence[Mention], countries: Iterable[str] = (), neighbou
     distinct = list({(m.key, m.want_admin1, m.want_town): m for m in mentions}.values())
     results: list[Optional[Resolution]] = [None] * len(distinct)
     ctx = Context(countries=set(given))
+    priors = [[(prior(c, m.want_admin1), c) for c in _plausible(m)] for m in distinct]  # the same in every pass
     for _ in range(PASSES):
-        results = [resolve_one(m, ctx) for m in distinct]
+        results = [_resolve_scored(p, ctx) for p in priors]
         new = Context(countries=set(given))
         anchors: dict[str, Place] = {}
         for res in results:

@@ -14,9 +14,12 @@ countries and places disambiguate each other.
 from __future__ import annotations
 
 import logging
+from bisect import bisect_left
 from dataclasses import dataclass
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import Optional
 
 import yaml
 from spacy.language import Language
@@ -116,27 +119,39 @@ def get_lexicon() -> Lexicon:
 
 class Words:
     """The Doc's shared token table (tokentable.py) plus, per token, whether its sentence is a
-    title-case headline: the tagger looks at each token many times."""
+    title-case headline: the tagger looks at each token many times. `actors` holds the actors
+    component's spans as (start, end, is a state) tuples: read once, not once per candidate."""
 
-    def __init__(self, doc: Doc):
+    def __init__(self, doc: Doc, actors: Sequence[tuple[int, int, bool]] = ()):
         table = token_table(doc)
         self.table = table
+        self.n = len(table.text)
         self.doc_text, self.text, self.lower, self.idx = table.doc_text, table.text, table.lower, table.idx
         self.alpha, self.digit, self.sent_start, self.cap = table.alpha, table.digit, table.sent_start, table.cap
         self.span_text, self.ends_with = table.span_text, table.ends_with
         self.headline = self._headlines()
+        self.actors = actors
+        self._lowercase_words: Optional[set[str]] = None
 
     def __len__(self) -> int:
-        return len(self.text)
+        return self.n
 
     def _headlines(self) -> list[bool]:
         """Per token: its sentence is written in title case ("Drone Strike Hits Base Near Erbil")."""
-        flags = [False] * len(self.text)
+        flags = [False] * self.n
+        alpha, cap = self.alpha, self.cap
         for start, end in self.table.sentences:
-            words = [j for j in range(start, end) if self.alpha[j]]
-            if len(words) >= 5 and sum(self.cap[j] for j in words) / len(words) > HEADLINE_CAPS:
+            words = [c for a, c in zip(alpha[start:end], cap[start:end]) if a]
+            if len(words) >= 5 and sum(words) / len(words) > HEADLINE_CAPS:
                 flags[start:end] = [True] * (end - start)
         return flags
+
+    @property
+    def lowercase_words(self) -> set[str]:
+        """Words the document writes in lower case somewhere (built at the first question: it is rarely asked)."""
+        if self._lowercase_words is None:
+            self._lowercase_words = {x for x, t in zip(self.lower, self.text) if x == t}
+        return self._lowercase_words
 
 
 @dataclass
@@ -165,46 +180,61 @@ class PlaceTagger:
         # names the knowledge base gives to armed groups, parties, persons and outlets ("Hamas",
         # "Al-Mayadeen"): never a place, even where the actors component has not tagged them
         self.other_names: frozenset[str] = frozenset()
+        self._strong: dict[str, bool] = {}
+        self._never_alone = lexicon.stop_words | lexicon.name_words | lexicon.person_titles  # as a one-word name
+        self._prefix_words = frozenset(word for prefix in gazetteer.curated_prefixes for word in prefix.split())
+        # near phrases by their last word, with their rank in the lexicon's longest-first order
+        self._near_by_last: dict[str, list[tuple[int, tuple[str, ...], str]]] = {}
+        self._near_empty: Optional[tuple[int, str]] = None  # an empty phrase ends anywhere
+        for order, (phrase, relation) in enumerate(lexicon.near_phrases):
+            if phrase:
+                self._near_by_last.setdefault(phrase[-1], []).append((order, phrase, relation))
+            elif self._near_empty is None:
+                self._near_empty = (order, relation)
         if kb is not None:
             names = [n for a in kb.actors.values() if a.kind not in STATE_KINDS for n in a.names()]
             names += [n for o in kb.outlets.values() for n in o.names()]
             self.other_names = frozenset(name_key(n) for n in names) - {""}
 
     # -- candidates -------------------------------------------------------------------------------
-    def _spans(self, doc: Doc, w: Words) -> list[tuple[int, int, str]]:
+    def _spans(self, w: Words) -> list[tuple[int, int, str]]:
         """Every token sequence that could be a name: (start, end, key).
 
         Capitalised words, with articles, hyphens and numbers inside ("Deir ez-Zor", "Tower 22", "al-Qaim"); lowercase
         words too while they continue a curated name ("Pik airfield", "Zaporizhzhia nuclear power plant").
         """
         out = []
-        n = len(w)
+        n = w.n
         prefixes = self.gaz.curated_prefixes
-        for i in range(n):
-            lowercase_article = (w.lower[i] in ARTICLES and i + 2 < n and w.text[i + 1] == "-" and w.cap[i + 2])
-            if not (w.cap[i] or lowercase_article) or w.lower[i] == "the":
-                continue
+        lower, text, caps, digit, alpha, sent_start, idx = w.lower, w.text, w.cap, w.digit, w.alpha, w.sent_start, w.idx
+        span_text, prefix_words = w.span_text, self._prefix_words
+        # capitalised words but "The", and lowercase articles before a hyphen and a capital ("al-Qaim")
+        starts = [i for i in range(n) if (caps[i] and lower[i] != "the")
+                  or (lower[i] in ARTICLES and i + 2 < n and text[i + 1] == "-" and caps[i + 2])]
+        for i in starts:
             for k in range(i + 1, min(n, i + MAX_TOKENS) + 1):
                 j = k - 1
-                if j > i and w.sent_start[j]:
+                if j > i and sent_start[j]:
                     break
-                cap = w.cap[j] or w.digit[j]
-                if j > i and not (cap or w.lower[j] in CONNECTORS):
-                    if not w.alpha[j]:
+                cap = caps[j] or digit[j]
+                if j > i and not (cap or lower[j] in CONNECTORS):
+                    if not alpha[j]:
                         break
-                    key = name_key(w.span_text(i, k))
+                    if lower[j] not in prefix_words and text[j].isascii() and idx[j] > idx[j - 1] + len(text[j - 1]):
+                        break  # the key would end in this word (spaced, plain ASCII), and no curated name has it
+                    key = name_key(span_text(i, k))
                     if key not in prefixes:
                         break
                     out.append((i, k, key))
                 elif cap:
-                    key = name_key(w.span_text(i, k))
+                    key = name_key(span_text(i, k) if j > i else text[i])
                     if key:
                         out.append((i, k, key))
         return out
 
     def _name_like(self, w: Words, i: int) -> bool:
         """A capitalised token that reads as part of a name (not a locative, function or calendar word)."""
-        return 0 <= i < len(w) and w.cap[i] and w.lower[i] not in self.lex.locatives and w.lower[i] not in self.lex.stop_words
+        return 0 <= i < w.n and w.cap[i] and w.lower[i] not in self.lex.locatives and w.lower[i] not in self.lex.stop_words
 
     def _embedded(self, w: Words, start: int, end: int) -> bool:
         """Part of a longer name: "Gaza Health Ministry", "Kata'ib Sayyid al-Shuhada", "Ansar al-Sharia"."""
@@ -216,7 +246,7 @@ class PlaceTagger:
             left -= 1
         if self._name_like(w, left) and w.lower[left] not in lex.qualifiers and w.lower[left] not in self.demonyms:
             return True
-        n = len(w)
+        n = w.n
         if end < n and (w.lower[end] in ARTICLES or (w.text[end] == "-" and end + 1 < n and w.text[end + 1].islower()
                                                      and w.lower[end + 1] not in lex.located_suffixes)):
             return True  # "Ansar al-Sharia", "Iran-aligned", "Dasht-e-Barchi" (but "Tripoli-based" is a place)
@@ -225,6 +255,7 @@ class PlaceTagger:
         return self._name_like(w, end) and w.lower[end] not in lex.feature_words and w.lower[end] != "international"
 
     @staticmethod
+    @lru_cache(maxsize=65536)
     def _acronym(token: str) -> bool:
         """Capitals after the first letter of a word part: "SEMA", "FAMa" ("Ma'arrat", "Al-Qaim" are not)."""
         return any(part[1:] != part[1:].lower() for part in token.replace("'", "-").split("-") if len(part) > 1)
@@ -237,7 +268,7 @@ class PlaceTagger:
         """
         if not w.span_text(m.start, m.end).isupper():
             return False
-        if m.end >= len(w) or w.text[m.end] not in DATELINE_FOLLOWERS:
+        if m.end >= w.n or w.text[m.end] not in DATELINE_FOLLOWERS:
             return False
         start = m.start
         while start >= 2 and w.text[start - 1] == "/" and w.text[start - 2].isupper():
@@ -245,36 +276,38 @@ class PlaceTagger:
         return start == 0 or "\n" in w.doc_text[max(0, w.idx[start] - 2):w.idx[start]]
 
     @staticmethod
-    def _actor_blocks(doc: Doc, start: int, end: int, region: bool = False) -> bool:
+    def _actor_blocks(w: Words, start: int, end: int, region: bool = False) -> bool:
         """Inside (or across) an actor's name: "Hezbollah Brigades in Iraq" is a name, not a place.
 
         A state actor's span within the toponym does not count: a country's name is also its territory. Nor
         does one that starts inside a region's name followed by "province" (`region`): "North Sinai province"
         is the province, whatever group is called "Sinai Province".
         """
-        for span in doc.spans.get("actors", ()):
-            if span.end <= start or span.start >= end:
+        for a_start, a_end, state in w.actors:
+            if a_end <= start or a_start >= end:
                 continue
-            if region and start < span.start:
+            if region and start < a_start:
                 continue
-            actor = span._.actor
-            state = actor is not None and actor.kind in STATE_KINDS
-            if state and start <= span.start and span.end <= end:
+            if state and start <= a_start and a_end <= end:
                 continue  # "Iraq" the state is also Iraq the country; "Sudan" inside "Port Sudan"
             return True
         return False
 
-    def _text_ok(self, doc: Doc, w: Words, m: Match, lowercase_words: set[str]) -> bool:
+    def _text_ok(self, w: Words, m: Match) -> bool:
         """Filters that need only the words: stop words, persons, parts of longer names, common words."""
         lex = self.lex
         first = w.lower[m.start]
         single = m.end - m.start == 1
-        strong = any(c.place.kind in ("country", "curated") for c in m.candidates)
+        strong = self._strong.get(m.key)
+        if strong is None:  # a country or curated place among the candidates (the same for every mention of a name)
+            if len(self._strong) > 100_000:
+                self._strong.clear()
+            strong = self._strong[m.key] = any(c.place.kind in ("country", "curated") for c in m.candidates)
         if single and (first in lex.stop_words or first in lex.name_words or first in lex.person_titles):
             return False
         if single and first in self.demonyms and not m.want_admin1:
             nxt = m.end
-            if nxt < len(w) and w.alpha[nxt] and w.text[nxt].islower():
+            if nxt < w.n and w.alpha[nxt] and w.text[nxt].islower():
                 return False  # "the Somali border", "Somali troops": the adjective, not the place
         if not strong and any(self._acronym(x) for x in w.text[m.start:m.end]) and not self._dateline(w, m):
             return False  # "IS", "SEMA", "FAMa": acronyms, not towns
@@ -291,15 +324,15 @@ class PlaceTagger:
             if not single:
                 if not any(c.place.kind == "admin1" or c.place.population >= NOTABLE_POPULATION for c in m.candidates):
                     return False
-            elif headline or not m.cue or (w.sent_start[m.start] and first in lowercase_words):
+            elif headline or not m.cue or (w.sent_start[m.start] and first in w.lowercase_words):
                 return False
-        return not self._actor_blocks(doc, m.start, m.end, m.want_admin1)
+        return not self._actor_blocks(w, m.start, m.end, m.want_admin1)
 
     # -- the words around a toponym ---------------------------------------------------------------------
     def _relate(self, w: Words, m: Match) -> None:
         """Relation, cue and admin1 wish from the words before and after the toponym."""
         lex = self.lex
-        n = len(w)
+        n = w.n
         after = w.lower[m.end] if m.end < n else ""
         if after == "'s" and m.end + 1 < n:
             after = w.lower[m.end + 1]
@@ -314,10 +347,10 @@ class PlaceTagger:
             j -= 2
             m.cue = True
         ends = (j, j - 1) if j >= 1 and w.lower[j - 1] in ("the", "a", "an") else (j,)
-        for phrase, relation in lex.near_phrases:
-            if any(w.ends_with(end, phrase) for end in ends):
-                m.relation, m.near, m.cue = relation, True, True
-                return
+        relation = self._near_phrase(w, ends)
+        if relation is not None:
+            m.relation, m.near, m.cue = relation, True, True
+            return
         for end in ends:
             if end >= 2 and w.lower[end - 1] == "of":
                 direction = self._compass(w, end - 1)
@@ -335,6 +368,23 @@ class PlaceTagger:
                 return
         if any(e >= 1 and w.lower[e - 1] in lex.locatives for e in ends):
             m.cue = True
+
+    def _near_phrase(self, w: Words, ends: tuple[int, ...]) -> Optional[str]:
+        """The relation of the first near phrase (in lexicon order: longest first) that ends at one of `ends`.
+
+        Only the phrases whose last word is the word before an end can end there (`_near_by_last`)."""
+        best = self._near_empty
+        lower = w.lower
+        for end in ends:
+            if end < 1:
+                continue
+            for order, phrase, relation in self._near_by_last.get(lower[end - 1], ()):
+                if best is not None and order >= best[0]:
+                    break
+                if w.ends_with(end, phrase):
+                    best = (order, relation)
+                    break
+        return best[1] if best is not None else None
 
     def _after_the(self, w: Words, end: int) -> bool:
         """The compass word ending at token `end` (exclusive) follows "the": "the north", "the south-east"."""
@@ -358,7 +408,7 @@ class PlaceTagger:
         lex = self.lex
         for a, b in zip(matches, matches[1:]):
             between = w.lower[a.end:b.start]
-            after = w.lower[b.end] if b.end < len(w) else ""
+            after = w.lower[b.end] if b.end < w.n else ""
             dashed = len(between) == 1 and between[0] in DASHES and after in lex.road_words
             lead = w.lower[max(0, a.start - 3):a.start]
             linked = (len(between) == 1 and between[0] in ("and", "to", "with")
@@ -400,7 +450,7 @@ class PlaceTagger:
         if m.cue or m.want_admin1 or not (place.kind == "country" or
                                            (place.kind == "populated" and place.population >= METONYM_POPULATION)):
             return False
-        lex, n = self.lex, len(w)
+        lex, n = self.lex, w.n
         if m.end < n and w.lower[m.end] == "'s":
             for k in range(m.end + 1, min(n, m.end + 5)):
                 if w.lower[k] in lex.government_nouns:
@@ -429,13 +479,13 @@ class PlaceTagger:
         return j > 0 and w.lower[j - 1] in lex.agent_words
 
     # -- the whole document -------------------------------------------------------------------------------
-    def _context_countries(self, doc: Doc) -> set[str]:
-        """Countries of the state actors the actors component found ("Iraqi forces" -> IQ)."""
+    def _context_countries(self, actors: Sequence) -> set[str]:
+        """Countries of the state actors the actors component found ("Iraqi forces" -> IQ); `actors`: their
+        span._.actor values."""
         countries = set()
         if self.kb is None:
             return countries
-        for span in doc.spans.get("actors", ()):
-            actor = span._.actor
+        for actor in actors:
             if actor is None or actor.kind not in STATE_KINDS or not actor.kb_id:
                 continue
             entry = self.kb.actors.get(actor.kb_id)
@@ -445,79 +495,87 @@ class PlaceTagger:
                 countries.add(entry.country)
         return countries
 
-    def _matches(self, doc: Doc, w: Words) -> list[Match]:
+    def _matches(self, w: Words) -> list[Match]:
         """Longest acceptable match from each start, left to right."""
-        spans = self._spans(doc, w)
-        found = self.gaz.lookup_keys({key for _, _, key in spans})
-        # "Shabwa" is GeoNames' "Shabwah" too: a second lookup for the other spelling of the feminine ending
-        variants = {key: v for _, _, key in spans for v in [final_h_variant(key)] if v}
-        if variants:
-            more = self.gaz.lookup_keys(set(variants.values()))
-            found.update({key: found.get(key, ()) + more[v] for key, v in variants.items() if more.get(v)})
+        spans = self._spans(w)
+        keys = {key for _, _, key in spans}
+        # "Shabwa" is GeoNames' "Shabwah" too: the other spelling of the feminine ending is looked up as well
+        # (in the same batch: one query)
+        variants = {key: v for key in keys for v in [_final_h_variant(key)] if v}
+        found = self.gaz.lookup_keys(keys.union(variants.values()))
+        found.update({key: found[key] + found[v] for key, v in variants.items() if found[v]})
         by_start: dict[int, list[tuple[int, str]]] = {}
         for i, k, key in spans:
             if found.get(key):
                 by_start.setdefault(i, []).append((k, key))
-        lowercase_words = {x for x, t in zip(w.lower, w.text) if x == t}
         # actor and outlet names the knowledge base knows ("Al-Mayadeen", "Fars"): a place there only as
         # "in Fars", "Fars province", or inside a longer place name ("The National" in "W National Park")
-        blocked = [(i, k) for i, k, key in spans if key in self.other_names]
+        blocked = [(i, k) for i, k, key in spans if key in self.other_names]  # in order of start
+        blocked_starts = [b_start for b_start, _ in blocked]
         matches: list[Match] = []
-        i = 0
-        while i < len(w):
-            chosen = None
-            for k, key in sorted(by_start.get(i, ()), reverse=True):
+        resume = 0  # the first token after the last match
+        for i in sorted(by_start):
+            if i < resume:
+                continue
+            after_in = i > 0 and w.lower[i - 1] in self.lex.in_words
+            # the blocked names that can overlap a candidate from i: none is longer than MAX_TOKENS, nor a candidate
+            near = blocked[bisect_left(blocked_starts, i - MAX_TOKENS + 1):bisect_left(blocked_starts, i + MAX_TOKENS)]
+            for k, key in sorted(by_start[i], reverse=True):
+                if k == i + 1 and w.lower[i] in self._never_alone:
+                    continue  # _text_ok turns it down whatever the words around it say
                 m = Match(i, k, key, found[key])
                 self._relate(w, m)
                 m.cue = m.cue or self._dateline(w, m)
                 free = all(b_end <= i or b_start >= k or (i <= b_start and b_end <= k and k - i > b_end - b_start)
-                           for b_start, b_end in blocked)
-                if free or m.want_admin1 or (i > 0 and w.lower[i - 1] in self.lex.in_words):
-                    ok = self._text_ok(doc, w, m, lowercase_words)
-                else:
-                    ok = False
-                if ok:
-                    chosen = m
+                           for b_start, b_end in near)
+                if (free or m.want_admin1 or after_in) and self._text_ok(w, m):
+                    matches.append(m)
+                    resume = k
                     break
-            if chosen:
-                matches.append(chosen)
-                i = chosen.end
-            else:
-                i += 1
         return matches
 
-    def __call__(self, doc: Doc) -> list[Span]:
+    def __call__(self, doc: Doc, actor_spans: Optional[Sequence[Span]] = None) -> list[Span]:
+        """The place spans of the Doc; `actor_spans`: doc.spans["actors"] as a list, where the caller has it."""
         if not len(doc):
             return []
-        w = Words(doc)
-        matches = self._matches(doc, w)
+        if actor_spans is None:
+            actor_spans = list(doc.spans.get("actors", ()))
+        actors = [(span.start, span.end, span._.actor) for span in actor_spans]  # each extension read once
+        w = Words(doc, [(start, end, actor is not None and actor.kind in STATE_KINDS) for start, end, actor in actors])
+        matches = self._matches(w)
         if not matches:
             return []
         self._roads(w, matches)
+        context = self._context_countries([actor for _, _, actor in actors])
         resolutions = resolve([Mention(m.key, m.candidates, m.want_admin1, m.want_town) for m in matches],
-                              self._context_countries(doc), neighbours=self.gaz.neighbours)
+                              context, neighbours=self.gaz.neighbours)
         # the countries each place name of the document vouches for (clear resolutions only)
-        support: dict[str, set[str]] = {c: {""} for c in self._context_countries(doc)}
+        support: dict[str, set[str]] = {c: {""} for c in context}
         for m, res in zip(matches, resolutions):
             if res is not None and res.margin >= CLEAR_MARGIN:
                 support.setdefault(res.place.country, set()).add(m.key)
         spans = []
+        regions: dict[str, set[str]] = {}  # by name key: the same for every mention of a name
         for m, res in zip(matches, resolutions):
-            others = {c for c, keys in support.items() if keys - {m.key}}
-            region = others.union(*(self.gaz.neighbours(c) for c in others))
+            region = regions.get(m.key)
+            if region is None:
+                others = {c for c, keys in support.items() if keys - {m.key}}
+                region = regions[m.key] = others.union(*(self.gaz.neighbours(c) for c in others))
             if res is None or not self._plausible(m, res, region):
-                log.debug("dropped weak place %r", doc[m.start:m.end].text)
+                log.debug("dropped weak place %r", w.span_text(m.start, m.end))
                 continue
             if self._metonym(w, m, res.place, matches):
-                log.debug("dropped %r: it stands for a government", doc[m.start:m.end].text)
+                log.debug("dropped %r: it stands for a government", w.span_text(m.start, m.end))
                 continue
             place = res.place
             span = Span(doc, m.start, m.end, label="place")
             precision = max(place.precision, 2) if m.near else place.precision
             if m.want_admin1 and place.kind == "admin1":
                 precision = 3
+            start_char, end_char = w.idx[m.start], w.table.char_end(m.end - 1)
             span._.location = Location(
-                name=place.name, text=span.text, span=(span.start_char, span.end_char), lat=place.lat, lon=place.lon,
+                name=place.name, text=w.doc_text[start_char:end_char], span=(start_char, end_char),
+                lat=place.lat, lon=place.lon,
                 country=place.country, admin1=place.admin1 if place.kind != "country" else None,
                 geonames_id=place.geonames_id, kb_id=place.kb_id, precision=precision, relation=m.relation)
             spans.append(span)
@@ -534,19 +592,33 @@ def get_tagger() -> PlaceTagger:
     return PlaceTagger(get_lexicon(), get_gazetteer(), demonyms, kb)
 
 
-def _inside_longer(span: Span, places: list[Span]) -> bool:
-    """Inside a longer place name, or starting inside one and running past it ("Sinai province" of "North Sinai
-    province": the place was kept over that reading)."""
-    return any((p.start <= span.start and span.end <= p.end and len(span) < len(p))
-               or p.start < span.start < p.end < span.end for p in places)
+@lru_cache(maxsize=65536)
+def _final_h_variant(key: str) -> str:
+    """geo.normalize.final_h_variant, remembered: the same names come back in every document."""
+    return final_h_variant(key)
+
+
+def _inside_longer(start: int, end: int, place_at: dict[int, tuple[int, int]]) -> bool:
+    """Tokens start:end lie inside a longer place name, or start inside one and run past it ("Sinai province" of
+    "North Sinai province": the place was kept over that reading). `place_at`: token -> (start, end) of the
+    place holding it (places do not overlap, and both cases need one that holds token `start`)."""
+    place = place_at.get(start)
+    if place is None:
+        return False
+    p_start, p_end = place
+    return (p_start <= start and end <= p_end and end - start < p_end - p_start) or p_start < start < p_end < end
 
 
 @Language.component("conflictlens_places")
 def places(doc: Doc) -> Doc:
-    found = get_tagger()(doc)
+    group = doc.spans.get("actors")
+    actors = list(group) if group is not None else []
+    found = get_tagger()(doc, actors)
     doc.spans["places"] = found
-    actors = doc.spans.get("actors")
-    if actors is not None and found:
+    if group is not None and found:
         # the longer name wins: "Sudan" in "Port Sudan" is no mention of the state
-        doc.spans["actors"] = [a for a in actors if not _inside_longer(a, found)]
+        place_at = {i: (p.start, p.end) for p in found for i in range(p.start, p.end)}
+        kept = [a for a in actors if not _inside_longer(a.start, a.end, place_at)]
+        if len(kept) < len(actors):
+            doc.spans["actors"] = kept
     return doc
