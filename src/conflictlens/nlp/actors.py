@@ -194,8 +194,7 @@ class ActorRecognizer:
         self.keys: dict[int, str] = {}
         self.capitalised: set[tuple[str, ...]] = set()  # lower-token keys of proper-name aliases
         self.normalized: dict[tuple[str, ...], tuple[str, bool]] = {}  # key -> (entry id, capitalised)
-        self.norm_first: set[str] = set()
-        self.norm_max = 0
+        self.norm_lengths: dict[str, tuple[int, ...]] = {}  # first normalised token -> key lengths, longest first
         self.norm = lru_cache(maxsize=65536)(self._norm)
         self.states = frozenset(i for i, e in tables.entries.items() if e.kind == "state")
         self.generic = frozenset(i for i, e in tables.entries.items() if _is_generic(e))
@@ -239,8 +238,7 @@ class ActorRecognizer:
                 if not key or key in self.normalized:
                     continue
                 self.normalized[key] = (entry_id, kept[0].text[:1].isupper())
-                self.norm_first.add(key[0])
-                self.norm_max = max(self.norm_max, len(key))
+                self.norm_lengths[key[0]] = tuple(sorted({*self.norm_lengths.get(key[0], ()), len(key)}, reverse=True))
 
     def _norm(self, text: str) -> str:
         """Normalised form of one token; "" for tokens that do not count (hyphens, "al", "the")."""
@@ -427,13 +425,16 @@ class ActorRecognizer:
         norms_all = list(map(self.norm, table.text))
         kept = [i for i, n in enumerate(norms_all) if n]  # tokens that count ("al", "the", hyphens do not)
         norms = [norms_all[i] for i in kept]
-        norm_first, normalized, cap = self.norm_first, self.normalized, table.cap
+        norm_lengths, normalized, cap = self.norm_lengths, self.normalized, table.cap
         found = []
         for j, first in enumerate(norms):
-            if first not in norm_first:
+            lengths = norm_lengths.get(first)
+            if lengths is None:
                 continue
             i = kept[j]
-            for length in range(min(self.norm_max, len(kept) - j), 0, -1):
+            for length in lengths:
+                if j + length > len(kept):
+                    continue
                 hit = normalized.get(tuple(norms[j:j + length]))
                 if hit is None:
                     continue
