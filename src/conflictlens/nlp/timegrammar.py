@@ -20,13 +20,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
-import numpy
 import yaml
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
 from ..errors import KnowledgeBaseError
+from .tokentable import token_table
 
 log = logging.getLogger(__name__)
 
@@ -329,51 +329,124 @@ def reach(specs: list[str], lex: Lexicon) -> tuple[int, int]:
                 if all(ahead <= b or behind <= a for ahead, behind in needs)), key=sum)
 
 
+# Word classes and words by how rarely they stand in news text, rarest first: each token pattern is run only
+# around the tokens that can fill its rarest required word (its trigger), see `TimeGrammar`.
+TRIGGER_RANK = ("MIDYEAR", "HHMM", "CLOCK_AMPM", "CLOCKSUFFIX", "POINT", "SEASON", "PLAIN_SEASON", "ago", "weekend",
+                "overnight", "couple", "light", "MONTH", "PLAIN_MONTH", "MON", "RELDAY", "EDGEW", "WEEKDAY", "PARTW",
+                "PARTN", "YEAR", "PASTW", "NEXTW", "VAGUENUM", "ORD", "REL", "PERIOD", "DAYPART", "UNIT")
+
+
+def trigger_of(spec: str) -> tuple[str, int, int]:
+    """(trigger, before, after) of a spec: its required word class or word that ranks first in TRIGGER_RANK
+    (any other required word after those), and how many tokens a match may have before and after it."""
+    words = spec.split()
+    names = [w[:-1] if len(w) > 1 and w.endswith("?") else w for w in words]
+    required = [(TRIGGER_RANK.index(name) if name in TRIGGER_RANK else len(TRIGGER_RANK), i)
+                for i, (word, name) in enumerate(zip(words, (n.rstrip("_") for n in names)))
+                if not word.endswith("?") and any(c.isalpha() for c in name)]
+    if not required:
+        raise ValueError(f"time pattern {spec!r} holds no required word")
+    _, at = min(required)
+    return names[at].rstrip("_"), at, len(names) - 1 - at
+
+
+@dataclass
+class _Trigger:
+    """The token patterns that share a trigger, in a Matcher of their own, and how far their matches reach."""
+
+    name: str
+    matcher: Matcher
+    before: int
+    after: int
+
+
 class TimeGrammar:
-    """The compiled grammar of one vocab: finds (family, start, end) matches in a Doc, times of day included."""
+    """The compiled grammar of one vocab: finds (family, start, end) matches in a Doc, times of day included.
+
+    Speed: spaCy's Matcher costs about 6 us per token with every pattern in it. So the token patterns are
+    grouped by their trigger (the rarest word they need, `trigger_of`), and each group's Matcher reads only
+    the few tokens around that trigger's words: every match holds its pattern's trigger, so each is found
+    exactly as by one Matcher over the whole Doc. The phrases (cheap) are read around the anchor words.
+    """
 
     def __init__(self, vocab: Vocab, use_flags: bool = True):
         self.lex = load_lexicon()
         self.vocab = vocab
         self.flags = lexeme_flags(vocab) if use_flags else None
         symbols = _symbols(self.lex, self.flags)
-        self.matcher = Matcher(vocab, validate=self.flags is None)
         specs = family_specs(self.lex)
+        grouped: dict[str, dict[str, list[list[dict]]]] = {}
+        reach_of: dict[str, tuple[int, int]] = {}
         for family, family_specs_ in specs.items():
-            if family_specs_:
-                self.matcher.add(family, [_compile(spec, symbols) for spec in family_specs_])
+            for spec in family_specs_:
+                name, before, after = trigger_of(spec)
+                grouped.setdefault(name, {}).setdefault(family, []).append(_compile(spec, symbols))
+                old = reach_of.get(name, (0, 0))
+                reach_of[name] = (max(old[0], before), max(old[1], after))
+        self.triggers: list[_Trigger] = []
+        for name, families in grouped.items():
+            matcher = Matcher(vocab, validate=self.flags is None)
+            for family, patterns in families.items():
+                matcher.add(family, patterns)
+            self.triggers.append(_Trigger(name, matcher, *reach_of[name]))
+        classes = word_classes(self.lex)
+        self._is_trigger = [_membership(*classes[t.name]) if t.name in classes else _membership("in", [t.name])
+                            for t in self.triggers]  # what the flags test, for `_classify`
         self.phrases = PhraseMatcher(vocab, attr="LOWER")
         phrases = phrase_specs(self.lex)
         for family, texts in phrases.items():
             self.phrases.add(family, [Doc(vocab, words=text.split()) for text in texts])
-        self.before, self.after = reach([s for group in (*specs.values(), *phrases.values()) for s in group], self.lex)
+        self.before, self.after = reach([s for group in phrases.values() for s in group], self.lex)
         self._is_anchor = _membership("anchor", anchor_words(self.lex))
-        log.debug("time grammar: %d token patterns, windows %d before and %d after an anchor", len(self.matcher),
-                  self.before, self.after)
+        self._classes: dict[str, tuple[bool, tuple[int, ...]]] = {}
+        log.debug("time grammar: %d token patterns in %d trigger groups, phrases %d before and %d after an anchor",
+                  sum(len(t.matcher) for t in self.triggers), len(self.triggers), self.before, self.after)
+
+    def _classify(self, text: str) -> tuple[bool, tuple[int, ...]]:
+        """Whether a token text is an anchor, and the trigger groups it may be the trigger of: the tests of
+        the lexeme flags, run once per distinct text (the flags cost more to read than a dict look-up)."""
+        found = self._classes.get(text)
+        if found is None:
+            if len(self._classes) > 100_000:
+                self._classes.clear()
+            found = self._classes[text] = (self._is_anchor(text),
+                                           tuple(k for k, test in enumerate(self._is_trigger) if test(text)))
+        return found
 
     def anchors(self, doc: Doc) -> list[int]:
-        if self.flags is not None:
-            return numpy.flatnonzero(doc.to_array(self.flags["ANCHOR"])).tolist()
-        return [token.i for token in doc if self._is_anchor(token.text)]
+        return [i for i, text in enumerate(token_table(doc).text) if self._classify(text)[0]]
 
-    def windows(self, doc: Doc) -> list[tuple[int, int]]:
-        """Stretches of the doc around anchors (see `reach`), merged: only these go through the matchers."""
+    def trigger_positions(self, doc: Doc) -> list[list[int]]:
+        """For each trigger group, the tokens that may be its trigger (word class only; the Matcher checks case)."""
+        out: list[list[int]] = [[] for _ in self.triggers]
+        for i, text in enumerate(token_table(doc).text):
+            for k in self._classify(text)[1]:
+                out[k].append(i)
+        return out
+
+    @staticmethod
+    def _merge(positions: list[int], before: int, after: int, length: int) -> list[tuple[int, int]]:
         out: list[tuple[int, int]] = []
-        for i in self.anchors(doc):
-            start, end = max(0, i - self.before), min(len(doc), i + self.after + 1)
+        for i in positions:
+            start, end = max(0, i - before), min(length, i + after + 1)
             if out and start <= out[-1][1]:
                 out[-1] = (out[-1][0], end)
             else:
                 out.append((start, end))
         return out
 
+    def windows(self, doc: Doc) -> list[tuple[int, int]]:
+        """Stretches of the doc around anchors (see `reach`), merged: only these go through the phrase matcher."""
+        return self._merge(self.anchors(doc), self.before, self.after, len(doc))
+
     def matches(self, doc: Doc) -> list[tuple[str, int, int]]:
         found = []
         strings = self.vocab.strings
+        for trigger, positions in zip(self.triggers, self.trigger_positions(doc)):
+            for start, end in self._merge(positions, trigger.before, trigger.after, len(doc)):
+                found.extend((strings[key], start + s, start + e) for key, s, e in trigger.matcher(doc[start:end]))
         for start, end in self.windows(doc):
-            window = doc[start:end]
-            found.extend((strings[key], start + s, start + e) for key, s, e in self.matcher(window))
-            for key, s, e in self.phrases(window):  # unlike Matcher, PhraseMatcher gives offsets into the doc
+            for key, s, e in self.phrases(doc[start:end]):  # unlike Matcher, PhraseMatcher gives offsets into the doc
                 if strings[key] == "RELDAY" and s > 0 and doc[s - 1].lower_ in self.lex.day_edges:
                     s -= 1  # "late last night", "early this morning"
                 found.append((strings[key], s, e))
