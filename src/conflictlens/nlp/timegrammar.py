@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -26,7 +26,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
 from ..errors import KnowledgeBaseError
-from .tokentable import token_table
+from .tokentable import TokenTable, token_table
 
 log = logging.getLogger(__name__)
 
@@ -350,6 +350,9 @@ def trigger_of(spec: str) -> tuple[str, int, int]:
     return names[at].rstrip("_"), at, len(names) - 1 - at
 
 
+_NOTHING = (False, ())  # what most words are: no anchor, no trigger
+
+
 @dataclass
 class _Trigger:
     """The token patterns that share a trigger, in a Matcher of their own, and how far their matches reach."""
@@ -403,26 +406,28 @@ class TimeGrammar:
                   sum(len(t.matcher) for t in self.triggers), len(self.triggers), self.before, self.after)
 
     def _classify(self, text: str) -> tuple[bool, tuple[int, ...]]:
-        """Whether a token text is an anchor, and the trigger groups it may be the trigger of: the tests of
-        the lexeme flags, run once per distinct text (the flags cost more to read than a dict look-up)."""
-        found = self._classes.get(text)
-        if found is None:
-            if len(self._classes) > 100_000:
-                self._classes.clear()
-            found = self._classes[text] = (self._is_anchor(text),
-                                           tuple(k for k, test in enumerate(self._is_trigger) if test(text)))
+        """Whether a token text is an anchor, and the trigger groups it may be the trigger of: what the
+        lexeme flags test, run once per distinct text (reading the flags costs more than a dict look-up)."""
+        if len(self._classes) > 100_000:
+            self._classes.clear()
+        found = (self._is_anchor(text), tuple(k for k, test in enumerate(self._is_trigger) if test(text)))
+        found = self._classes[text] = found if found != _NOTHING else _NOTHING
         return found
 
-    def anchors(self, doc: Doc) -> list[int]:
-        return [i for i, text in enumerate(token_table(doc).text) if self._classify(text)[0]]
-
-    def trigger_positions(self, doc: Doc) -> list[list[int]]:
-        """For each trigger group, the tokens that may be its trigger (word class only; the Matcher checks case)."""
-        out: list[list[int]] = [[] for _ in self.triggers]
+    def scan(self, doc: Doc) -> tuple[list[int], list[list[int]]]:
+        """The anchor tokens of the doc, and for each trigger group the tokens that may be its trigger
+        (word class only: the Matcher checks case)."""
+        classes = self._classes
+        anchors: list[int] = []
+        triggers: list[list[int]] = [[] for _ in self.triggers]
         for i, text in enumerate(token_table(doc).text):
-            for k in self._classify(text)[1]:
-                out[k].append(i)
-        return out
+            found = classes.get(text) or self._classify(text)
+            if found is not _NOTHING:
+                if found[0]:
+                    anchors.append(i)
+                for k in found[1]:
+                    triggers[k].append(i)
+        return anchors, triggers
 
     @staticmethod
     def _merge(positions: list[int], before: int, after: int, length: int) -> list[tuple[int, int]]:
@@ -435,17 +440,14 @@ class TimeGrammar:
                 out.append((start, end))
         return out
 
-    def windows(self, doc: Doc) -> list[tuple[int, int]]:
-        """Stretches of the doc around anchors (see `reach`), merged: only these go through the phrase matcher."""
-        return self._merge(self.anchors(doc), self.before, self.after, len(doc))
-
     def matches(self, doc: Doc) -> list[tuple[str, int, int]]:
         found = []
         strings = self.vocab.strings
-        for trigger, positions in zip(self.triggers, self.trigger_positions(doc)):
+        anchors, triggers = self.scan(doc)
+        for trigger, positions in zip(self.triggers, triggers):
             for start, end in self._merge(positions, trigger.before, trigger.after, len(doc)):
                 found.extend((strings[key], start + s, start + e) for key, s, e in trigger.matcher(doc[start:end]))
-        for start, end in self.windows(doc):
+        for start, end in self._merge(anchors, self.before, self.after, len(doc)):  # phrases: around anchors
             for key, s, e in self.phrases(doc[start:end]):  # unlike Matcher, PhraseMatcher gives offsets into the doc
                 if strings[key] == "RELDAY" and s > 0 and doc[s - 1].lower_ in self.lex.day_edges:
                     s -= 1  # "late last night", "early this morning"
@@ -481,9 +483,15 @@ class Words:
     vague_future: Optional[int] = None
 
 
+_LONGEST_FIRST: dict[int, tuple[dict[str, int], list[str]]] = {}
+
+
 def _find_phrase(text: str, phrases: dict[str, int]) -> Optional[int]:
+    held = _LONGEST_FIRST.get(id(phrases))
+    if held is None or held[0] is not phrases:  # the sorted phrases of this dict, kept with the dict itself
+        held = _LONGEST_FIRST[id(phrases)] = (phrases, sorted(phrases, key=len, reverse=True))
     padded = f" {text} "
-    for phrase in sorted(phrases, key=len, reverse=True):
+    for phrase in held[1]:
         if f" {phrase} " in padded:
             return phrases[phrase]
     return None
@@ -491,13 +499,18 @@ def _find_phrase(text: str, phrases: dict[str, int]) -> Optional[int]:
 
 def read_words(tokens: Span, lex: Lexicon) -> Words:
     """Fill a Words record from the tokens of a match (any family)."""
+    return read_lowers([t.lower_ for t in tokens], lex)
+
+
+def read_lowers(lowers: Sequence[str], lex: Lexicon) -> Words:
+    """Fill a Words record from the lower-case words of a match (any family)."""
     words = Words()
-    lowers = [t.lower_ for t in tokens]
+    months = lex.all_months
     for lower in lowers:
         if lower in lex.weekdays:
             words.weekday = lex.weekdays[lower]
-        elif lower in lex.all_months and words.month is None:
-            words.month = lex.all_months[lower]
+        elif lower in months and words.month is None:
+            words.month = months[lower]
         elif _YEAR.match(lower):
             words.year = int(lower)
         elif _MIDYEAR.match(lower):
@@ -538,16 +551,19 @@ def read_words(tokens: Span, lex: Lexicon) -> Words:
 
 def is_name(first: Token, last: Token, lex: Lexicon) -> bool:
     """True when the words around a match make it part of a name: "Sunday Times", "Good Friday", "March 23 Movement"."""
-    doc = first.doc
-    before = doc[first.i - 1] if first.i > 0 else None
-    if before is not None and before.is_title and before.lower_ in lex.name_prefixes:
+    return is_name_at(token_table(first.doc), first.i, last.i, lex)
+
+
+def is_name_at(table: TokenTable, first: int, last: int, lex: Lexicon) -> bool:
+    """`is_name` for the match of tokens first..last (inclusive), read from the token table."""
+    lower, text = table.lower, table.text
+    if first > 0 and text[first - 1].istitle() and lower[first - 1] in lex.name_prefixes:
         return True
-    after = doc[last.i + 1] if last.i + 1 < len(doc) else None
-    if after is None:
+    after = last + 1
+    if after >= len(lower):
         return False
-    if after.is_title and after.lower_ in lex.name_suffixes:
+    if text[after].istitle() and lower[after] in lex.name_suffixes:
         return True
-    if (after.lower_ in lex.day_parts or after.is_digit) and last.i + 2 < len(doc):
-        second = doc[last.i + 2]
-        return second.is_title and second.lower_ in lex.name_suffixes
+    if (lower[after] in lex.day_parts or table.digit[after]) and after + 1 < len(lower):
+        return text[after + 1].istitle() and lower[after + 1] in lex.name_suffixes
     return False
