@@ -350,9 +350,6 @@ def trigger_of(spec: str) -> tuple[str, int, int]:
     return names[at].rstrip("_"), at, len(names) - 1 - at
 
 
-_NOTHING = (False, ())  # what most words are: no anchor, no trigger
-
-
 @dataclass
 class _Trigger:
     """The token patterns that share a trigger, in a Matcher of their own, and how far their matches reach."""
@@ -399,35 +396,40 @@ class TimeGrammar:
         phrases = phrase_specs(self.lex)
         for family, texts in phrases.items():
             self.phrases.add(family, [Doc(vocab, words=text.split()) for text in texts])
-        self.before, self.after = reach([s for group in phrases.values() for s in group], self.lex)
-        self._is_anchor = _membership("anchor", anchor_words(self.lex))
-        self._classes: dict[str, tuple[bool, tuple[int, ...]]] = {}
-        log.debug("time grammar: %d token patterns in %d trigger groups, phrases %d before and %d after an anchor",
-                  sum(len(t.matcher) for t in self.triggers), len(self.triggers), self.before, self.after)
+        self._classes: dict[str, tuple[int, ...]] = {}
+        self._read: dict[tuple[str, ...], Words] = {}
+        log.debug("time grammar: %d token patterns in %d trigger groups", sum(len(t.matcher) for t in self.triggers),
+                  len(self.triggers))
 
-    def _classify(self, text: str) -> tuple[bool, tuple[int, ...]]:
-        """Whether a token text is an anchor, and the trigger groups it may be the trigger of: what the
-        lexeme flags test, run once per distinct text (reading the flags costs more than a dict look-up)."""
+    def _classify(self, text: str) -> tuple[int, ...]:
+        """The trigger groups a token text may be the trigger of: what the lexeme flags test, run once per
+        distinct text (reading the flags of every token costs more than a dict look-up)."""
         if len(self._classes) > 100_000:
             self._classes.clear()
-        found = (self._is_anchor(text), tuple(k for k, test in enumerate(self._is_trigger) if test(text)))
-        found = self._classes[text] = found if found != _NOTHING else _NOTHING
+        found = self._classes[text] = tuple(k for k, test in enumerate(self._is_trigger) if test(text))
         return found
 
-    def scan(self, doc: Doc) -> tuple[list[int], list[list[int]]]:
-        """The anchor tokens of the doc, and for each trigger group the tokens that may be its trigger
-        (word class only: the Matcher checks case)."""
+    def scan(self, doc: Doc) -> list[list[int]]:
+        """For each trigger group, the tokens that may be its trigger (word class only: the Matcher checks case)."""
         classes = self._classes
-        anchors: list[int] = []
         triggers: list[list[int]] = [[] for _ in self.triggers]
         for i, text in enumerate(token_table(doc).text):
-            found = classes.get(text) or self._classify(text)
-            if found is not _NOTHING:
-                if found[0]:
-                    anchors.append(i)
-                for k in found[1]:
-                    triggers[k].append(i)
-        return anchors, triggers
+            found = classes.get(text)
+            if found is None:
+                found = self._classify(text)
+            for k in found:
+                triggers[k].append(i)
+        return triggers
+
+    def read(self, lowers: tuple[str, ...]) -> Words:
+        """`read_lowers` of a match's words, kept per distinct words (the same expressions recur): the
+        record is shared, so it must not be changed."""
+        words = self._read.get(lowers)
+        if words is None:
+            if len(self._read) > 100_000:
+                self._read.clear()
+            words = self._read[lowers] = read_lowers(lowers, self.lex)
+        return words
 
     @staticmethod
     def _merge(positions: list[int], before: int, after: int, length: int) -> list[tuple[int, int]]:
@@ -443,15 +445,15 @@ class TimeGrammar:
     def matches(self, doc: Doc) -> list[tuple[str, int, int]]:
         found = []
         strings = self.vocab.strings
-        anchors, triggers = self.scan(doc)
-        for trigger, positions in zip(self.triggers, triggers):
-            for start, end in self._merge(positions, trigger.before, trigger.after, len(doc)):
-                found.extend((strings[key], start + s, start + e) for key, s, e in trigger.matcher(doc[start:end]))
-        for start, end in self._merge(anchors, self.before, self.after, len(doc)):  # phrases: around anchors
-            for key, s, e in self.phrases(doc[start:end]):  # unlike Matcher, PhraseMatcher gives offsets into the doc
-                if strings[key] == "RELDAY" and s > 0 and doc[s - 1].lower_ in self.lex.day_edges:
-                    s -= 1  # "late last night", "early this morning"
-                found.append((strings[key], s, e))
+        length = len(doc)
+        for trigger, positions in zip(self.triggers, self.scan(doc)):
+            for start, end in self._merge(positions, trigger.before, trigger.after, length):
+                found.extend((strings[key], start + s, start + e) for key, s, e in trigger.matcher(Span(doc, start, end)))
+        lower = token_table(doc).lower
+        for key, s, e in self.phrases(doc):  # the PhraseMatcher reads a whole Doc faster than a few windows
+            if strings[key] == "RELDAY" and s > 0 and lower[s - 1] in self.lex.day_edges:
+                s -= 1  # "late last night", "early this morning"
+            found.append((strings[key], s, e))
         return found
 
 

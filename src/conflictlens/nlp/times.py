@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span
 
 from ..model import When
 from . import extensions  # noqa: F401  (declares span._.when and doc._.published)
-from .timegrammar import TIME_OF_DAY, Lexicon, Words, family_specs, get_grammar, is_name_at, load_lexicon, read_lowers
+from .timegrammar import TIME_OF_DAY, Lexicon, Words, family_specs, get_grammar, is_name_at, load_lexicon
 from .tokentable import TokenTable, token_table
 
 log = logging.getLogger(__name__)
@@ -440,7 +440,7 @@ def find_readings(doc: Doc, published: Optional[dt.date]) -> list[Reading]:
         if is_name_at(table, start, end - 1, lex) or _month_is_name(table, family, start, end, lex):
             log.debug("skipping %r: part of a name", text)
             continue
-        window = resolve(family, read_lowers(tuple(lower[start:end]), lex), published, text)
+        window = resolve(family, grammar.read(tuple(lower[start:end])), published, text)
         candidates.append(Reading(start, end, family, window))
     readings = [r for r in _select(candidates, order) if r.window is not None]
     readings = _with_clock(table, readings, clocks)
