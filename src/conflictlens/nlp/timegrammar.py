@@ -6,8 +6,9 @@ of expressions, compiled once per vocab) and reads the words of a match into a `
 record. Turning a `Words` into dates against the publication day is nlp/times.py's job.
 
 Speed: every word class the patterns use ("a weekday", "a day number") is a lexeme flag
-on the vocab, so the Matcher tests it in C; and only the tokens within a few places of an
-anchor word (a weekday, a month, a unit, a number...) go through the matchers at all.
+on the vocab, so the Matcher tests it in C; and the token patterns are grouped by their
+rarest required word (`trigger_of`), each group's Matcher reading only the few tokens around
+that word's occurrences (see `TimeGrammar`).
 """
 
 from __future__ import annotations
@@ -177,7 +178,6 @@ def word_classes(lex: Lexicon) -> dict[str, tuple[str, object]]:
         "HHMM": ("re", HHMM_RE),
         "CLOCKSUFFIX": ("in", list(lex.clock_suffixes)),
         "POINT": ("in", [t for t in lex.times_of_day if " " not in t]),
-        "ANCHOR": ("anchor", anchor_words(lex)),
     }
 
 
@@ -203,9 +203,6 @@ def anchor_words(lex: Lexicon) -> list[str]:
 
 def _membership(kind: str, value) -> Callable[[str], bool]:
     words = frozenset(value) if kind != "re" else frozenset()
-    if kind == "anchor":  # an anchor word, or a year or clock time
-        number = re.compile(ANCHOR_NUMBER_RE)
-        return lambda text: text.lower() in words or number.match(text.lower()) is not None
     if kind == "count":  # a number word or a small number
         small = re.compile(SMALL_NUMBER_RE)
         return lambda text: text.lower() in words or small.match(text) is not None
@@ -309,7 +306,8 @@ def phrase_specs(lex: Lexicon) -> dict[str, list[str]]:
 
 
 def reach(specs: list[str], lex: Lexicon) -> tuple[int, int]:
-    """(before, after): the smallest window around each anchor that holds every match whole.
+    """(before, after): the smallest window around each anchor that holds every match whole (a check
+    of the grammar's shape: every pattern and phrase holds an anchor word).
 
     A token of a match must lie at most `before` places before, or `after` places after, an
     anchor of the same match. ValueError if a spec holds no anchor at all.
@@ -366,7 +364,7 @@ class TimeGrammar:
     Speed: spaCy's Matcher costs about 6 us per token with every pattern in it. So the token patterns are
     grouped by their trigger (the rarest word they need, `trigger_of`), and each group's Matcher reads only
     the few tokens around that trigger's words: every match holds its pattern's trigger, so each is found
-    exactly as by one Matcher over the whole Doc. The phrases (cheap) are read around the anchor words.
+    exactly as by one Matcher over the whole Doc. The PhraseMatcher (cheap) reads the whole Doc.
     """
 
     def __init__(self, vocab: Vocab, use_flags: bool = True):
