@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
 from pathlib import Path
 from typing import Optional
 
@@ -409,13 +410,13 @@ class TimeGrammar:
 
     def scan(self, doc: Doc) -> list[list[int]]:
         """For each trigger group, the tokens that may be its trigger (word class only: the Matcher checks case)."""
-        classes = self._classes
+        texts = token_table(doc).text
+        groups = list(map(self._classes.get, texts))  # None: a text not seen yet
+        if None in groups:
+            groups = [self._classify(text) if found is None else found for text, found in zip(texts, groups)]
         triggers: list[list[int]] = [[] for _ in self.triggers]
-        for i, text in enumerate(token_table(doc).text):
-            found = classes.get(text)
-            if found is None:
-                found = self._classify(text)
-            for k in found:
+        for i in compress(range(len(groups)), groups):  # the few tokens that trigger a group
+            for k in groups[i]:
                 triggers[k].append(i)
         return triggers
 

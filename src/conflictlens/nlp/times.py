@@ -310,9 +310,11 @@ class Reading:
 def _select(candidates: list[Reading], order: dict[str, int]) -> list[Reading]:
     """Longest match wins; ties go to the earlier start, then to the family declared first."""
     chosen: list[Reading] = []
+    taken: set[int] = set()  # tokens of the chosen readings
     for cand in sorted(candidates, key=lambda r: (r.start - r.end, r.start, order[r.family])):
-        if all(cand.end <= r.start or cand.start >= r.end for r in chosen):
+        if taken.isdisjoint(range(cand.start, cand.end)):
             chosen.append(cand)
+            taken.update(range(cand.start, cand.end))
     return sorted(chosen, key=lambda r: r.start)
 
 
