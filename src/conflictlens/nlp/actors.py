@@ -20,6 +20,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress
 from typing import Optional
 
 import spacy
@@ -194,8 +195,8 @@ class ActorRecognizer:
         self.keys: dict[int, str] = {}
         self.capitalised: set[tuple[str, ...]] = set()  # lower-token keys of proper-name aliases
         self.normalized: dict[tuple[str, ...], tuple[str, bool]] = {}  # key -> (entry id, capitalised)
-        self.norm_lengths: dict[str, tuple[int, ...]] = {}  # first normalised token -> key lengths, longest first
-        self.norm = lru_cache(maxsize=65536)(self._norm)
+        self.norm_trie: dict = {}  # the keys of `normalized` word by word; "" holds the (entry id, capitalised) of a key
+        self.norms: dict[str, str] = {}  # token text -> normalised form, filled as texts come
         self.states = frozenset(i for i, e in tables.entries.items() if e.kind == "state")
         self.generic = frozenset(i for i, e in tables.entries.items() if _is_generic(e))
         lower_by_id: dict[str, list[str]] = {}
@@ -238,10 +239,21 @@ class ActorRecognizer:
                 if not key or key in self.normalized:
                     continue
                 self.normalized[key] = (entry_id, kept[0].text[:1].isupper())
-                self.norm_lengths[key[0]] = tuple(sorted({*self.norm_lengths.get(key[0], ()), len(key)}, reverse=True))
+                node = self.norm_trie
+                for word in key:
+                    node = node.setdefault(word, {})
+                node[""] = self.normalized[key]
+
+    def norm(self, text: str) -> str:
+        """Normalised form of one token; "" for tokens that do not count (hyphens, "al", "the")."""
+        found = self.norms.get(text)
+        if found is None:
+            if len(self.norms) > 65536:
+                self.norms.clear()
+            found = self.norms[text] = self._norm(text)
+        return found
 
     def _norm(self, text: str) -> str:
-        """Normalised form of one token; "" for tokens that do not count (hyphens, "al", "the")."""
         if text in HYPHENS:
             return ""
         folded = _fold(text)
@@ -422,28 +434,27 @@ class ActorRecognizer:
 
     def _normalized_matches(self, table: TokenTable) -> list[Candidate]:
         """Aliases found through the normalised token forms (spelling variants)."""
-        norms_all = list(map(self.norm, table.text))
-        kept = [i for i, n in enumerate(norms_all) if n]  # tokens that count ("al", "the", hyphens do not)
-        norms = [norms_all[i] for i in kept]
-        norm_lengths, normalized, cap = self.norm_lengths, self.normalized, table.cap
+        norms_all = list(map(self.norms.get, table.text))  # None: a text not seen yet
+        if None in norms_all:
+            norms_all = [self.norm(text) if n is None else n for text, n in zip(table.text, norms_all)]
+        kept = list(compress(range(len(norms_all)), norms_all))  # tokens that count ("al", "the", hyphens do not)
+        norms = list(filter(None, norms_all))
+        trie, cap = self.norm_trie, table.cap
         found = []
-        for j, first in enumerate(norms):
-            lengths = norm_lengths.get(first)
-            if lengths is None:
+        for j in compress(range(len(norms)), map(trie.__contains__, norms)):  # words that start a key
+            best = None  # the longest key from word j: (end in `norms`, its (entry id, capitalised))
+            node, k = trie[norms[j]], j + 1
+            while node is not None:
+                if "" in node:
+                    best = (k, node[""])
+                node = node.get(norms[k]) if k < len(norms) else None
+                k += 1
+            if best is None:
                 continue
-            i = kept[j]
-            for length in lengths:
-                if j + length > len(kept):
-                    continue
-                hit = normalized.get(tuple(norms[j:j + length]))
-                if hit is None:
-                    continue
-                entry_id, capitalised = hit
-                end = kept[j + length - 1] + 1
-                label = None if capitalised and not cap[i] else self._alias_label(table, i, end, entry_id)
-                if label is not None:
-                    found.append((i, end, label))
-                break
+            i, end, (entry_id, capitalised) = kept[j], kept[best[0] - 1] + 1, best[1]
+            label = None if capitalised and not cap[i] else self._alias_label(table, i, end, entry_id)
+            if label is not None:
+                found.append((i, end, label))
         return found
 
     def _generic_rules(self, table: TokenTable, candidates: list[Candidate],
