@@ -331,8 +331,8 @@ def reach(specs: list[str], lex: Lexicon) -> tuple[int, int]:
 # Word classes and words by how rarely they stand in news text, rarest first: each token pattern is run only
 # around the tokens that can fill its rarest required word (its trigger), see `TimeGrammar`.
 TRIGGER_RANK = ("MIDYEAR", "HHMM", "CLOCK_AMPM", "CLOCKSUFFIX", "POINT", "SEASON", "PLAIN_SEASON", "ago", "weekend",
-                "overnight", "couple", "light", "MONTH", "PLAIN_MONTH", "MON", "RELDAY", "EDGEW", "WEEKDAY", "PARTW",
-                "PARTN", "YEAR", "PASTW", "NEXTW", "VAGUENUM", "ORD", "REL", "PERIOD", "DAYPART", "UNIT")
+                "couple", "light", "MONTH", "PLAIN_MONTH", "MON", "RELDAY", "EDGEW", "WEEKDAY", "overnight", "PARTN",
+                "YEAR", "PASTW", "NEXTW", "VAGUENUM", "ORD", "REL", "PARTW", "PERIOD", "DAYPART", "UNIT")
 
 
 def trigger_of(spec: str) -> tuple[str, int, int]:
@@ -347,6 +347,26 @@ def trigger_of(spec: str) -> tuple[str, int, int]:
         raise ValueError(f"time pattern {spec!r} holds no required word")
     _, at = min(required)
     return names[at].rstrip("_"), at, len(names) - 1 - at
+
+
+def _trigger_words(name: str, classes: dict[str, tuple[str, object]]) -> Optional[frozenset[str]]:
+    """The words a trigger stands for (a class of words, or a word itself); None for a regular expression."""
+    if name not in classes:
+        return frozenset([name])
+    kind, value = classes[name]
+    return frozenset(value) if kind == "in" else None
+
+
+def _merge_triggers(names: list[str], classes: dict[str, tuple[str, object]]) -> list[list[str]]:
+    """Triggers in groups: those that share a word ("last" is REL and PASTW; a month name is MON and MONTH) go
+    together, so that the word runs one Matcher, not one per trigger."""
+    groups: list[list[str]] = []
+    for name in names:
+        words = _trigger_words(name, classes)
+        overlapping = [g for g in groups if words is not None
+                       and any((other := _trigger_words(m, classes)) is not None and other & words for m in g)]
+        groups = [g for g in groups if g not in overlapping] + [[m for g in overlapping for m in g] + [name]]
+    return groups
 
 
 @dataclass
@@ -374,23 +394,27 @@ class TimeGrammar:
         self.flags = lexeme_flags(vocab) if use_flags else None
         symbols = _symbols(self.lex, self.flags)
         specs = family_specs(self.lex)
-        grouped: dict[str, dict[str, list[list[dict]]]] = {}
-        reach_of: dict[str, tuple[int, int]] = {}
+        classes = word_classes(self.lex)
+        by_trigger: dict[str, list[tuple[str, str]]] = {}  # trigger -> (family, spec) of its patterns
         for family, family_specs_ in specs.items():
             for spec in family_specs_:
-                name, before, after = trigger_of(spec)
-                grouped.setdefault(name, {}).setdefault(family, []).append(_compile(spec, symbols))
-                old = reach_of.get(name, (0, 0))
-                reach_of[name] = (max(old[0], before), max(old[1], after))
+                by_trigger.setdefault(trigger_of(spec)[0], []).append((family, spec))
         self.triggers: list[_Trigger] = []
-        for name, families in grouped.items():
+        self._is_trigger: list[Callable[[str], bool]] = []  # what the flags test, for `_classify`
+        for names in _merge_triggers(list(by_trigger), classes):
+            families: dict[str, list[list[dict]]] = {}
+            before = after = 0
+            for family, spec in (pair for name in names for pair in by_trigger[name]):
+                families.setdefault(family, []).append(_compile(spec, symbols))
+                _, ahead, behind = trigger_of(spec)
+                before, after = max(before, ahead), max(after, behind)
             matcher = Matcher(vocab, validate=self.flags is None)
             for family, patterns in families.items():
                 matcher.add(family, patterns)
-            self.triggers.append(_Trigger(name, matcher, *reach_of[name]))
-        classes = word_classes(self.lex)
-        self._is_trigger = [_membership(*classes[t.name]) if t.name in classes else _membership("in", [t.name])
-                            for t in self.triggers]  # what the flags test, for `_classify`
+            self.triggers.append(_Trigger("+".join(names), matcher, before, after))
+            words = [_trigger_words(name, classes) for name in names]
+            self._is_trigger.append(_membership(*classes[names[0]]) if words[0] is None
+                                    else _membership("in", [w for group in words for w in group]))
         self.phrases = PhraseMatcher(vocab, attr="LOWER")
         phrases = phrase_specs(self.lex)
         for family, texts in phrases.items():
