@@ -195,7 +195,7 @@ class ActorRecognizer:
         self.keys: dict[int, str] = {}
         self.capitalised: set[tuple[str, ...]] = set()  # lower-token keys of proper-name aliases
         self.normalized: dict[tuple[str, ...], tuple[str, bool]] = {}  # key -> (entry id, capitalised)
-        self.norm_trie: dict = {}  # the keys of `normalized` word by word; "" holds the (entry id, capitalised) of a key
+        self.norm_trie: dict = {}  # `normalized` word by word; "" holds a key's (entry id, capitalised)
         self.norms: dict[str, str] = {}  # token text -> normalised form, filled as texts come
         self.states = frozenset(i for i, e in tables.entries.items() if e.kind == "state")
         self.generic = frozenset(i for i, e in tables.entries.items() if _is_generic(e))

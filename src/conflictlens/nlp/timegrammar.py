@@ -471,7 +471,8 @@ class TimeGrammar:
         length = len(doc)
         for trigger, positions in zip(self.triggers, self.scan(doc)):
             for start, end in self._merge(positions, trigger.before, trigger.after, length):
-                found.extend((strings[key], start + s, start + e) for key, s, e in trigger.matcher(Span(doc, start, end)))
+                window = Span(doc, start, end)
+                found.extend((strings[key], start + s, start + e) for key, s, e in trigger.matcher(window))
         lower = token_table(doc).lower
         for key, s, e in self.phrases(doc):  # the PhraseMatcher reads a whole Doc faster than a few windows
             if strings[key] == "RELDAY" and s > 0 and lower[s - 1] in self.lex.day_edges:
