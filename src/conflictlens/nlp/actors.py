@@ -20,6 +20,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress
 from typing import Optional
 
 import spacy
@@ -27,12 +28,12 @@ import yaml
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
 
 from ..kb import DATA_DIR, LEXICON_DIR, KnowledgeBase, get_kb
 from ..kb.schema import ActorEntry
 from ..model import Actor
 from . import extensions  # noqa: F401  (registers span._.actor)
+from .tokentable import TokenTable, token_table
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ ARTICLES = frozenset({"al", "el", "the"})
 ACRONYM_MAX = 5          # all-capital aliases up to this many letters match in exact case only
 GENERIC_WIDENED = frozenset({"civilians", "other"})  # generic kinds a demonym may precede ("Iraqi civilians")
 MAX_MODIFIERS = 2
+Candidate = tuple[int, int, str]  # (start token, end token, entry id or BLOCK) of a possible mention
 
 
 def _load_lexicon(name: str) -> dict:
@@ -193,9 +195,10 @@ class ActorRecognizer:
         self.keys: dict[int, str] = {}
         self.capitalised: set[tuple[str, ...]] = set()  # lower-token keys of proper-name aliases
         self.normalized: dict[tuple[str, ...], tuple[str, bool]] = {}  # key -> (entry id, capitalised)
-        self.norm_first: set[str] = set()
-        self.norm_max = 0
-        self.norm = lru_cache(maxsize=65536)(self._norm)
+        self.norm_trie: dict = {}  # `normalized` word by word; "" holds a key's (entry id, capitalised)
+        self.norms: dict[str, str] = {}  # token text -> normalised form, filled as texts come
+        self.states = frozenset(i for i, e in tables.entries.items() if e.kind == "state")
+        self.generic = frozenset(i for i, e in tables.entries.items() if _is_generic(e))
         lower_by_id: dict[str, list[str]] = {}
         for lower, (alias, entry_id) in tables.lower_aliases.items():
             if lower not in tables.alias_demonyms:  # demonym rules decide for "US", "United States"
@@ -236,11 +239,21 @@ class ActorRecognizer:
                 if not key or key in self.normalized:
                     continue
                 self.normalized[key] = (entry_id, kept[0].text[:1].isupper())
-                self.norm_first.add(key[0])
-                self.norm_max = max(self.norm_max, len(key))
+                node = self.norm_trie
+                for word in key:
+                    node = node.setdefault(word, {})
+                node[""] = self.normalized[key]
+
+    def norm(self, text: str) -> str:
+        """Normalised form of one token; "" for tokens that do not count (hyphens, "al", "the")."""
+        found = self.norms.get(text)
+        if found is None:
+            if len(self.norms) > 65536:
+                self.norms.clear()
+            found = self.norms[text] = self._norm(text)
+        return found
 
     def _norm(self, text: str) -> str:
-        """Normalised form of one token; "" for tokens that do not count (hyphens, "al", "the")."""
         if text in HYPHENS:
             return ""
         folded = _fold(text)
@@ -253,85 +266,93 @@ class ActorRecognizer:
         return self.tables.variants.get(folded, folded)
 
     # --- per document -------------------------------------------------------------------------
+    # Candidates are (start, end, label) tuples read from the document's token table (nlp/tokentable.py):
+    # a spaCy Span or Token object per candidate and per look-around costs more than the rules themselves,
+    # so Spans are made only for the mentions that win.
 
     def __call__(self, doc: Doc) -> Doc:
-        candidates: list[Span] = []
-        demonym_spans: list[Span] = []
+        table = token_table(doc)
+        candidates: list[Candidate] = []
+        demonym_spans: list[Candidate] = []
         demonym_starts: dict[int, int] = {}  # end token -> start token of a demonym left as a modifier
         tables = self.tables
         for match_id, start, end in [*self.lower(doc), *self.exact(doc)]:
             key = self.keys.get(match_id)
             if key == BLOCK:
-                candidates.append(Span(doc, start, end, label=BLOCK))
+                candidates.append((start, end, BLOCK))
             elif key == DEMONYM:
-                span = self._demonym(doc, start, end)
-                if span is not None:
-                    demonym_spans.append(span)
+                found = self._demonym(doc, table, start, end)
+                if found is not None:
+                    demonym_spans.append(found)
                 else:
                     demonym_starts[end] = start
             elif key is not None:
-                label = self._alias_label(doc, start, end, key)
+                label = self._alias_label(table, start, end, key)
                 if label == key:
-                    candidates.append(self._possessive_forces(doc, start, end, key) or Span(doc, start, end, label=key))
+                    candidates.append(self._possessive_forces(table, start, end, key) or (start, end, key))
                 elif label == BLOCK:
-                    candidates.append(Span(doc, start, end, label=BLOCK))
-        candidates.extend(self._normalized_matches(doc))
+                    candidates.append((start, end, BLOCK))
+        candidates.extend(self._normalized_matches(table))
         candidates.extend(demonym_spans)  # last: on a tie a KB name beats a demonym phrase ("Libyan National Army")
-        candidates = self._generic_rules(doc, candidates, demonym_starts)
-        spans = [s for s in filter_spans(candidates) if s.label_ != BLOCK]
-        for span in spans:
-            entry = tables.entries[span.label_]
-            span._.actor = Actor(kb_id=entry.id, name=entry.name, text=span.text,
-                                 span=(span.start_char, span.end_char), kind=entry.kind)
+        candidates = self._generic_rules(table, candidates, demonym_starts)
+        spans = []
+        for start, end, label in _longest(candidates):
+            if label == BLOCK:
+                continue
+            entry = tables.entries[label]
+            span = Span(doc, start, end, label=label)
+            span._.actor = Actor(kb_id=entry.id, name=entry.name, text=table.span_text(start, end),
+                                 span=(table.idx[start], table.char_end(end - 1)), kind=entry.kind)
+            spans.append(span)
         doc.spans[SPAN_GROUP] = spans
         return doc
 
-    def _alias_label(self, doc: Doc, start: int, end: int, entry_id: str) -> Optional[str]:
+    def _alias_label(self, table: TokenTable, start: int, end: int, entry_id: str) -> Optional[str]:
         """entry_id for a mention; None when the text is not this name ("turkey": proper names need a
         capital); BLOCK when it is the name but not an actor ("in Papua New Guinea" is a place,
         "Iran-backed" a modifier), so that no shorter alias inside it ("Guinea") becomes one."""
-        span_key = tuple(t.lower_ for t in doc[start:end])
-        if span_key in self.capitalised and not doc[start].text[:1].isupper():
+        if not table.cap[start] and tuple(table.lower[start:end]) in self.capitalised:
             return None
-        if self.tables.entries[entry_id].kind == "state" and self._after_locative(doc, start):
+        if entry_id in self.states and self._after_locative(table, start):
             return BLOCK
-        return BLOCK if self._in_compound(doc, start, end) else entry_id
+        return BLOCK if self._in_compound(table, start, end) else entry_id
 
-    def _after_locative(self, doc: Doc, start: int) -> bool:
+    def _after_locative(self, table: TokenTable, start: int) -> bool:
         """'in Iraq', 'across the United States', 'in Iraq and Syria': the country as a place, left to
         the places component."""
+        lower, text, locatives = table.lower, table.text, self.tables.locatives
         i = start - 1
         for _ in range(3):  # back over up to two coordinated names: "in Iraq, Syria and Lebanon"
-            if i >= 0 and doc[i].lower_ == "the":
+            if i >= 0 and lower[i] == "the":
                 i -= 1
             if i < 0:
                 return False
-            if doc[i].lower_ in self.tables.locatives:
+            if lower[i] in locatives:
                 return True
-            if doc[i].lower_ not in ("and", "or", ","):
+            if lower[i] not in ("and", "or", ","):
                 return False
             i -= 1
             name_start = i
-            while i >= 0 and name_start - i < 4 and (doc[i].is_title or doc[i].is_upper) \
-                    and doc[i].lower_ not in self.tables.locatives:
+            while i >= 0 and name_start - i < 4 and (text[i].istitle() or text[i].isupper()) \
+                    and lower[i] not in locatives:
                 i -= 1
             if i == name_start:
                 return False
         return False
 
-    def _in_compound(self, doc: Doc, start: int, end: int) -> bool:
-        tables = self.tables
-        if start >= 2 and doc[start - 1].text in HYPHENS and doc[start - 2].lower_ in tables.stance_prefixes:
+    def _in_compound(self, table: TokenTable, start: int, end: int) -> bool:
+        tables, text = self.tables, table.text
+        if start >= 2 and text[start - 1] in HYPHENS and table.lower[start - 2] in tables.stance_prefixes:
             return True
-        if end + 1 < len(doc) and doc[end].text in HYPHENS and not doc[end].whitespace_:
-            following = doc[end + 1]
-            return following.lower_ in tables.compound_suffixes or following.text[:1].islower()
+        # a hyphen with no space after it: the next token starts where the hyphen ends
+        if end + 1 < len(text) and text[end] in HYPHENS and table.idx[end + 1] == table.char_end(end):
+            return table.lower[end + 1] in tables.compound_suffixes or text[end + 1][:1].islower()
         return False
 
-    def _force_phrase(self, doc: Doc, pos: int) -> Optional[tuple[int, str]]:
+    def _force_phrase(self, table: TokenTable, pos: int) -> Optional[tuple[int, str]]:
         """(end, branch) of the longest "[modifier] <force noun>" starting at token pos, if any."""
         tables = self.tables
-        lowers = [t.lower_ for t in doc[pos:pos + 2 * MAX_MODIFIERS + tables.force_max]]
+        lowers = table.lower[pos:pos + 2 * MAX_MODIFIERS + tables.force_max]
         best: Optional[tuple[int, str]] = None
         starts = [0]
         for _ in range(MAX_MODIFIERS):  # offsets reachable by skipping modifiers
@@ -352,36 +373,37 @@ class ActorRecognizer:
         if best is None:
             return None
         end = best[0]
-        if end < len(doc) and doc[end].lower_ in tables.not_after_force:
+        if end < len(table.text) and table.lower[end] in tables.not_after_force:
             return None
-        if end < len(doc) and doc[end].text in HYPHENS:  # "US military-run prison"
+        if end < len(table.text) and table.text[end] in HYPHENS:  # "US military-run prison"
             return None
         return best
 
-    def _forces_span(self, doc: Doc, start: int, pos: int, country: str) -> Optional[Span]:
-        found = self._force_phrase(doc, pos)
+    def _forces_span(self, table: TokenTable, start: int, pos: int, country: str) -> Optional[Candidate]:
+        found = self._force_phrase(table, pos)
         if found is None:
             return None
         end, branch = found
         entry_id = f"{branch}_{country.lower()}"
-        return Span(doc, start, end, label=entry_id) if entry_id in self.tables.entries else None
+        return (start, end, entry_id) if entry_id in self.tables.entries else None
 
-    def _possessive_forces(self, doc: Doc, start: int, end: int, entry_id: str) -> Optional[Span]:
+    def _possessive_forces(self, table: TokenTable, start: int, end: int, entry_id: str) -> Optional[Candidate]:
         """"Israel's army" -> the state's forces, spanning the whole phrase."""
+        if end >= len(table.text) or table.lower[end] not in ("'s", "’s"):
+            return None
         entry = self.tables.entries[entry_id]
-        if entry.kind != "state" or not entry.country or end >= len(doc) or doc[end].lower_ not in ("'s", "’s"):
+        if entry.kind != "state" or not entry.country:
             return None
-        return self._forces_span(doc, start, end + 1, entry.country)
+        return self._forces_span(table, start, end + 1, entry.country)
 
-    def _demonym(self, doc: Doc, start: int, end: int) -> Optional[Span]:
+    def _demonym(self, doc: Doc, table: TokenTable, start: int, end: int) -> Optional[Candidate]:
         tables = self.tables
-        text = doc[start:end].text
-        demonym = tables.demonyms.get(" ".join(t.lower_ for t in doc[start:end]))
-        if demonym is None or not text[:1].isupper() or self._in_compound(doc, start, end):
+        demonym = tables.demonyms.get(" ".join(table.lower[start:end]))
+        if demonym is None or not table.cap[start] or self._in_compound(table, start, end):
             return None
-        if end < len(doc) and doc[end].text in HYPHENS:
+        if end < len(table.text) and table.text[end] in HYPHENS:
             return None  # "Israeli-Palestinian", "Saudi-led": a compound, never an actor
-        forces = self._forces_span(doc, start, end, demonym.country)
+        forces = self._forces_span(table, start, end, demonym.country)
         if forces is not None:
             return forces
         if demonym.plural:
@@ -391,17 +413,17 @@ class ActorRecognizer:
             if (before is not None and before.lower_ == "of" and start >= 2
                     and (doc[start - 2].like_num or doc[start - 2].lower_ in tables.quantifiers)):
                 return None
-            return Span(doc, start, end, label=demonym.state_id)
-        if demonym.nominal and self._noun_here(doc, start, end, demonym.needs_the) \
-                and (demonym.needs_the or not self._after_locative(doc, start)):
-            return Span(doc, start, end, label=demonym.state_id)
+            return (start, end, demonym.state_id)
+        if demonym.nominal and self._noun_here(doc, table, start, end, demonym.needs_the) \
+                and (demonym.needs_the or not self._after_locative(table, start)):
+            return (start, end, demonym.state_id)
         return None
 
-    def _noun_here(self, doc: Doc, start: int, end: int, needs_the: bool) -> bool:
+    def _noun_here(self, doc: Doc, table: TokenTable, start: int, end: int, needs_the: bool) -> bool:
         """Whether an adjective-like demonym heads its noun phrase ("the British said", "the US,")."""
-        if needs_the and (start == 0 or doc[start - 1].lower_ != "the"):
+        if needs_the and (start == 0 or table.lower[start - 1] != "the"):
             return False
-        if end >= len(doc):
+        if end >= len(table.text):
             return True
         nxt = doc[end]
         if nxt.is_punct or nxt.is_sent_start or nxt.lower_ in self.tables.followers or nxt.lower_ in ("'s", "’s"):
@@ -410,49 +432,68 @@ class ActorRecognizer:
             return nxt.pos_ in ("VERB", "AUX", "ADP", "CCONJ", "SCONJ", "ADV", "PART", "PUNCT")
         return nxt.is_alpha and nxt.is_lower and nxt.lower_.endswith("ed")
 
-    def _normalized_matches(self, doc: Doc) -> list[Span]:
+    def _normalized_matches(self, table: TokenTable) -> list[Candidate]:
         """Aliases found through the normalised token forms (spelling variants)."""
-        tables = self.tables
-        kept = [(t.i, n) for t in doc if (n := self.norm(t.text))]
-        norms = [n for _, n in kept]
+        norms_all = list(map(self.norms.get, table.text))  # None: a text not seen yet
+        if None in norms_all:
+            norms_all = [self.norm(text) if n is None else n for text, n in zip(table.text, norms_all)]
+        kept = list(compress(range(len(norms_all)), norms_all))  # tokens that count ("al", "the", hyphens do not)
+        norms = list(filter(None, norms_all))
+        trie, cap = self.norm_trie, table.cap
         found = []
-        for j, (i, first) in enumerate(kept):
-            if first not in self.norm_first:
+        for j in compress(range(len(norms)), map(trie.__contains__, norms)):  # words that start a key
+            best = None  # the longest key from word j: (end in `norms`, its (entry id, capitalised))
+            node, k = trie[norms[j]], j + 1
+            while node is not None:
+                if "" in node:
+                    best = (k, node[""])
+                node = node.get(norms[k]) if k < len(norms) else None
+                k += 1
+            if best is None:
                 continue
-            for length in range(min(self.norm_max, len(kept) - j), 0, -1):
-                hit = self.normalized.get(tuple(norms[j:j + length]))
-                if hit is None:
-                    continue
-                entry_id, capitalised = hit
-                end = kept[j + length - 1][0] + 1
-                label = None if capitalised and not doc[i].text[:1].isupper() else \
-                    self._alias_label(doc, i, end, entry_id)
-                if label is not None:
-                    found.append(Span(doc, i, end, label=label))
-                break
+            i, end, (entry_id, capitalised) = kept[j], kept[best[0] - 1] + 1, best[1]
+            label = None if capitalised and not cap[i] else self._alias_label(table, i, end, entry_id)
+            if label is not None:
+                found.append((i, end, label))
         return found
 
-    def _generic_rules(self, doc: Doc, candidates: list[Span], demonym_starts: dict[int, int]) -> list[Span]:
+    def _generic_rules(self, table: TokenTable, candidates: list[Candidate],
+                       demonym_starts: dict[int, int]) -> list[Candidate]:
         """Unnamed "militants" right after a name belong to that name ("Houthi militants"): drop them;
         a demonym before generic people widens the span ("Iraqi civilians")."""
-        entries = self.tables.entries
-        named_ends = {s.end for s in candidates if s.label_ != BLOCK and not _is_generic(entries[s.label_])}
+        entries, generic = self.tables.entries, self.generic
+        named_ends = {end for _, end, label in candidates if label != BLOCK and label not in generic}
         out = []
-        for span in candidates:
-            entry = entries.get(span.label_)
-            if entry is None or not _is_generic(entry):
-                out.append(span)
+        for candidate in candidates:
+            start, end, label = candidate
+            if label not in generic:
+                out.append(candidate)
                 continue
-            if span.start in demonym_starts and entry.kind in GENERIC_WIDENED:
-                out.append(Span(doc, demonym_starts[span.start], span.end, label=span.label_))
+            entry = entries[label]
+            if start in demonym_starts and entry.kind in GENERIC_WIDENED:
+                out.append((demonym_starts[start], end, label))
                 continue
-            if entry.kind == "unidentified" and span.start > 0:
-                before = doc[span.start - 1]
-                named_before = (before.is_title or (before.is_upper and len(before) > 1)) and not before.is_sent_start
-                if span.start in named_ends or (named_before and before.lower_ not in self.tables.demonyms):
+            if entry.kind == "unidentified" and start > 0:
+                before = table.text[start - 1]
+                named_before = (before.istitle() or (before.isupper() and len(before) > 1)) \
+                    and not table.sent_start[start - 1]
+                if start in named_ends or (named_before and table.lower[start - 1] not in self.tables.demonyms):
                     continue
-            out.append(span)
+            out.append(candidate)
         return out
+
+
+def _longest(candidates: list[Candidate]) -> list[Candidate]:
+    """spacy.util.filter_spans on (start, end, label) tuples: of overlapping candidates the (first)
+    longest wins; the result in text order."""
+    result = []
+    seen: set[int] = set()
+    for candidate in sorted(candidates, key=lambda c: (c[1] - c[0], -c[0]), reverse=True):
+        start, end = candidate[0], candidate[1]
+        if start not in seen and end - 1 not in seen:
+            result.append(candidate)
+            seen.update(range(start, end))
+    return sorted(result, key=lambda c: c[0])
 
 
 @lru_cache(maxsize=4)

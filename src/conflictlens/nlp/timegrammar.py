@@ -6,27 +6,29 @@ of expressions, compiled once per vocab) and reads the words of a match into a `
 record. Turning a `Words` into dates against the publication day is nlp/times.py's job.
 
 Speed: every word class the patterns use ("a weekday", "a day number") is a lexeme flag
-on the vocab, so the Matcher tests it in C; and only the tokens within a few places of an
-anchor word (a weekday, a month, a unit, a number...) go through the matchers at all.
+on the vocab, so the Matcher tests it in C; and the token patterns are grouped by their
+rarest required word (`trigger_of`), each group's Matcher reading only the few tokens around
+that word's occurrences (see `TimeGrammar`).
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
 from pathlib import Path
 from typing import Optional
 
-import numpy
 import yaml
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
 from ..errors import KnowledgeBaseError
+from .tokentable import TokenTable, token_table
 
 log = logging.getLogger(__name__)
 
@@ -177,7 +179,6 @@ def word_classes(lex: Lexicon) -> dict[str, tuple[str, object]]:
         "HHMM": ("re", HHMM_RE),
         "CLOCKSUFFIX": ("in", list(lex.clock_suffixes)),
         "POINT": ("in", [t for t in lex.times_of_day if " " not in t]),
-        "ANCHOR": ("anchor", anchor_words(lex)),
     }
 
 
@@ -203,9 +204,6 @@ def anchor_words(lex: Lexicon) -> list[str]:
 
 def _membership(kind: str, value) -> Callable[[str], bool]:
     words = frozenset(value) if kind != "re" else frozenset()
-    if kind == "anchor":  # an anchor word, or a year or clock time
-        number = re.compile(ANCHOR_NUMBER_RE)
-        return lambda text: text.lower() in words or number.match(text.lower()) is not None
     if kind == "count":  # a number word or a small number
         small = re.compile(SMALL_NUMBER_RE)
         return lambda text: text.lower() in words or small.match(text) is not None
@@ -309,7 +307,8 @@ def phrase_specs(lex: Lexicon) -> dict[str, list[str]]:
 
 
 def reach(specs: list[str], lex: Lexicon) -> tuple[int, int]:
-    """(before, after): the smallest window around each anchor that holds every match whole.
+    """(before, after): the smallest window around each anchor that holds every match whole (a check
+    of the grammar's shape: every pattern and phrase holds an anchor word).
 
     A token of a match must lie at most `before` places before, or `after` places after, an
     anchor of the same match. ValueError if a spec holds no anchor at all.
@@ -329,38 +328,137 @@ def reach(specs: list[str], lex: Lexicon) -> tuple[int, int]:
                 if all(ahead <= b or behind <= a for ahead, behind in needs)), key=sum)
 
 
+# Word classes and words by how rarely they stand in news text, rarest first: each token pattern is run only
+# around the tokens that can fill its rarest required word (its trigger), see `TimeGrammar`.
+TRIGGER_RANK = ("MIDYEAR", "HHMM", "CLOCK_AMPM", "CLOCKSUFFIX", "POINT", "SEASON", "PLAIN_SEASON", "ago", "weekend",
+                "couple", "light", "MONTH", "PLAIN_MONTH", "MON", "RELDAY", "EDGEW", "WEEKDAY", "overnight", "PARTN",
+                "YEAR", "PASTW", "NEXTW", "VAGUENUM", "ORD", "REL", "PARTW", "PERIOD", "DAYPART", "UNIT")
+
+
+def trigger_of(spec: str) -> tuple[str, int, int]:
+    """(trigger, before, after) of a spec: its required word class or word that ranks first in TRIGGER_RANK
+    (any other required word after those), and how many tokens a match may have before and after it."""
+    words = spec.split()
+    names = [w[:-1] if len(w) > 1 and w.endswith("?") else w for w in words]
+    required = [(TRIGGER_RANK.index(name) if name in TRIGGER_RANK else len(TRIGGER_RANK), i)
+                for i, (word, name) in enumerate(zip(words, (n.rstrip("_") for n in names)))
+                if not word.endswith("?") and any(c.isalpha() for c in name)]
+    if not required:
+        raise ValueError(f"time pattern {spec!r} holds no required word")
+    _, at = min(required)
+    return names[at].rstrip("_"), at, len(names) - 1 - at
+
+
+def _trigger_words(name: str, classes: dict[str, tuple[str, object]]) -> Optional[frozenset[str]]:
+    """The words a trigger stands for (a class of words, or a word itself); None for a regular expression."""
+    if name not in classes:
+        return frozenset([name])
+    kind, value = classes[name]
+    return frozenset(value) if kind == "in" else None
+
+
+def _merge_triggers(names: list[str], classes: dict[str, tuple[str, object]]) -> list[list[str]]:
+    """Triggers in groups: those that share a word ("last" is REL and PASTW; a month name is MON and MONTH) go
+    together, so that the word runs one Matcher, not one per trigger."""
+    groups: list[list[str]] = []
+    for name in names:
+        words = _trigger_words(name, classes)
+        overlapping = [g for g in groups if words is not None
+                       and any((other := _trigger_words(m, classes)) is not None and other & words for m in g)]
+        groups = [g for g in groups if g not in overlapping] + [[m for g in overlapping for m in g] + [name]]
+    return groups
+
+
+@dataclass
+class _Trigger:
+    """The token patterns that share a trigger, in a Matcher of their own, and how far their matches reach."""
+
+    name: str
+    matcher: Matcher
+    before: int
+    after: int
+
+
 class TimeGrammar:
-    """The compiled grammar of one vocab: finds (family, start, end) matches in a Doc, times of day included."""
+    """The compiled grammar of one vocab: finds (family, start, end) matches in a Doc, times of day included.
+
+    Speed: spaCy's Matcher costs about 6 us per token with every pattern in it. So the token patterns are
+    grouped by their trigger (the rarest word they need, `trigger_of`), and each group's Matcher reads only
+    the few tokens around that trigger's words: every match holds its pattern's trigger, so each is found
+    exactly as by one Matcher over the whole Doc. The PhraseMatcher (cheap) reads the whole Doc.
+    """
 
     def __init__(self, vocab: Vocab, use_flags: bool = True):
         self.lex = load_lexicon()
         self.vocab = vocab
         self.flags = lexeme_flags(vocab) if use_flags else None
         symbols = _symbols(self.lex, self.flags)
-        self.matcher = Matcher(vocab, validate=self.flags is None)
         specs = family_specs(self.lex)
+        classes = word_classes(self.lex)
+        by_trigger: dict[str, list[tuple[str, str]]] = {}  # trigger -> (family, spec) of its patterns
         for family, family_specs_ in specs.items():
-            if family_specs_:
-                self.matcher.add(family, [_compile(spec, symbols) for spec in family_specs_])
+            for spec in family_specs_:
+                by_trigger.setdefault(trigger_of(spec)[0], []).append((family, spec))
+        self.triggers: list[_Trigger] = []
+        self._is_trigger: list[Callable[[str], bool]] = []  # what the flags test, for `_classify`
+        for names in _merge_triggers(list(by_trigger), classes):
+            families: dict[str, list[list[dict]]] = {}
+            before = after = 0
+            for family, spec in (pair for name in names for pair in by_trigger[name]):
+                families.setdefault(family, []).append(_compile(spec, symbols))
+                _, ahead, behind = trigger_of(spec)
+                before, after = max(before, ahead), max(after, behind)
+            matcher = Matcher(vocab, validate=self.flags is None)
+            for family, patterns in families.items():
+                matcher.add(family, patterns)
+            self.triggers.append(_Trigger("+".join(names), matcher, before, after))
+            words = [_trigger_words(name, classes) for name in names]
+            self._is_trigger.append(_membership(*classes[names[0]]) if words[0] is None
+                                    else _membership("in", [w for group in words for w in group]))
         self.phrases = PhraseMatcher(vocab, attr="LOWER")
         phrases = phrase_specs(self.lex)
         for family, texts in phrases.items():
             self.phrases.add(family, [Doc(vocab, words=text.split()) for text in texts])
-        self.before, self.after = reach([s for group in (*specs.values(), *phrases.values()) for s in group], self.lex)
-        self._is_anchor = _membership("anchor", anchor_words(self.lex))
-        log.debug("time grammar: %d token patterns, windows %d before and %d after an anchor", len(self.matcher),
-                  self.before, self.after)
+        self._classes: dict[str, tuple[int, ...]] = {}
+        self._read: dict[tuple[str, ...], Words] = {}
+        log.debug("time grammar: %d token patterns in %d trigger groups", sum(len(t.matcher) for t in self.triggers),
+                  len(self.triggers))
 
-    def anchors(self, doc: Doc) -> list[int]:
-        if self.flags is not None:
-            return numpy.flatnonzero(doc.to_array(self.flags["ANCHOR"])).tolist()
-        return [token.i for token in doc if self._is_anchor(token.text)]
+    def _classify(self, text: str) -> tuple[int, ...]:
+        """The trigger groups a token text may be the trigger of: what the lexeme flags test, run once per
+        distinct text (reading the flags of every token costs more than a dict look-up)."""
+        if len(self._classes) > 100_000:
+            self._classes.clear()
+        found = self._classes[text] = tuple(k for k, test in enumerate(self._is_trigger) if test(text))
+        return found
 
-    def windows(self, doc: Doc) -> list[tuple[int, int]]:
-        """Stretches of the doc around anchors (see `reach`), merged: only these go through the matchers."""
+    def scan(self, doc: Doc) -> list[list[int]]:
+        """For each trigger group, the tokens that may be its trigger (word class only: the Matcher checks case)."""
+        texts = token_table(doc).text
+        groups = list(map(self._classes.get, texts))  # None: a text not seen yet
+        if None in groups:
+            groups = [self._classify(text) if found is None else found for text, found in zip(texts, groups)]
+        triggers: list[list[int]] = [[] for _ in self.triggers]
+        for i in compress(range(len(groups)), groups):  # the few tokens that trigger a group
+            for k in groups[i]:
+                triggers[k].append(i)
+        return triggers
+
+    def read(self, lowers: tuple[str, ...]) -> Words:
+        """`read_lowers` of a match's words, kept per distinct words (the same expressions recur): the
+        record is shared, so it must not be changed."""
+        words = self._read.get(lowers)
+        if words is None:
+            if len(self._read) > 100_000:
+                self._read.clear()
+            words = self._read[lowers] = read_lowers(lowers, self.lex)
+        return words
+
+    @staticmethod
+    def _merge(positions: list[int], before: int, after: int, length: int) -> list[tuple[int, int]]:
         out: list[tuple[int, int]] = []
-        for i in self.anchors(doc):
-            start, end = max(0, i - self.before), min(len(doc), i + self.after + 1)
+        for i in positions:
+            start, end = max(0, i - before), min(length, i + after + 1)
             if out and start <= out[-1][1]:
                 out[-1] = (out[-1][0], end)
             else:
@@ -370,13 +468,16 @@ class TimeGrammar:
     def matches(self, doc: Doc) -> list[tuple[str, int, int]]:
         found = []
         strings = self.vocab.strings
-        for start, end in self.windows(doc):
-            window = doc[start:end]
-            found.extend((strings[key], start + s, start + e) for key, s, e in self.matcher(window))
-            for key, s, e in self.phrases(window):  # unlike Matcher, PhraseMatcher gives offsets into the doc
-                if strings[key] == "RELDAY" and s > 0 and doc[s - 1].lower_ in self.lex.day_edges:
-                    s -= 1  # "late last night", "early this morning"
-                found.append((strings[key], s, e))
+        length = len(doc)
+        for trigger, positions in zip(self.triggers, self.scan(doc)):
+            for start, end in self._merge(positions, trigger.before, trigger.after, length):
+                window = Span(doc, start, end)
+                found.extend((strings[key], start + s, start + e) for key, s, e in trigger.matcher(window))
+        lower = token_table(doc).lower
+        for key, s, e in self.phrases(doc):  # the PhraseMatcher reads a whole Doc faster than a few windows
+            if strings[key] == "RELDAY" and s > 0 and lower[s - 1] in self.lex.day_edges:
+                s -= 1  # "late last night", "early this morning"
+            found.append((strings[key], s, e))
         return found
 
 
@@ -408,9 +509,15 @@ class Words:
     vague_future: Optional[int] = None
 
 
+_LONGEST_FIRST: dict[int, tuple[dict[str, int], list[str]]] = {}
+
+
 def _find_phrase(text: str, phrases: dict[str, int]) -> Optional[int]:
+    held = _LONGEST_FIRST.get(id(phrases))
+    if held is None or held[0] is not phrases:  # the sorted phrases of this dict, kept with the dict itself
+        held = _LONGEST_FIRST[id(phrases)] = (phrases, sorted(phrases, key=len, reverse=True))
     padded = f" {text} "
-    for phrase in sorted(phrases, key=len, reverse=True):
+    for phrase in held[1]:
         if f" {phrase} " in padded:
             return phrases[phrase]
     return None
@@ -418,13 +525,18 @@ def _find_phrase(text: str, phrases: dict[str, int]) -> Optional[int]:
 
 def read_words(tokens: Span, lex: Lexicon) -> Words:
     """Fill a Words record from the tokens of a match (any family)."""
+    return read_lowers([t.lower_ for t in tokens], lex)
+
+
+def read_lowers(lowers: Sequence[str], lex: Lexicon) -> Words:
+    """Fill a Words record from the lower-case words of a match (any family)."""
     words = Words()
-    lowers = [t.lower_ for t in tokens]
+    months = lex.all_months
     for lower in lowers:
         if lower in lex.weekdays:
             words.weekday = lex.weekdays[lower]
-        elif lower in lex.all_months and words.month is None:
-            words.month = lex.all_months[lower]
+        elif lower in months and words.month is None:
+            words.month = months[lower]
         elif _YEAR.match(lower):
             words.year = int(lower)
         elif _MIDYEAR.match(lower):
@@ -465,16 +577,19 @@ def read_words(tokens: Span, lex: Lexicon) -> Words:
 
 def is_name(first: Token, last: Token, lex: Lexicon) -> bool:
     """True when the words around a match make it part of a name: "Sunday Times", "Good Friday", "March 23 Movement"."""
-    doc = first.doc
-    before = doc[first.i - 1] if first.i > 0 else None
-    if before is not None and before.is_title and before.lower_ in lex.name_prefixes:
+    return is_name_at(token_table(first.doc), first.i, last.i, lex)
+
+
+def is_name_at(table: TokenTable, first: int, last: int, lex: Lexicon) -> bool:
+    """`is_name` for the match of tokens first..last (inclusive), read from the token table."""
+    lower, text = table.lower, table.text
+    if first > 0 and text[first - 1].istitle() and lower[first - 1] in lex.name_prefixes:
         return True
-    after = doc[last.i + 1] if last.i + 1 < len(doc) else None
-    if after is None:
+    after = last + 1
+    if after >= len(lower):
         return False
-    if after.is_title and after.lower_ in lex.name_suffixes:
+    if text[after].istitle() and lower[after] in lex.name_suffixes:
         return True
-    if (after.lower_ in lex.day_parts or after.is_digit) and last.i + 2 < len(doc):
-        second = doc[last.i + 2]
-        return second.is_title and second.lower_ in lex.name_suffixes
+    if (lower[after] in lex.day_parts or table.digit[after]) and after + 1 < len(lower):
+        return text[after + 1].istitle() and lower[after + 1] in lex.name_suffixes
     return False

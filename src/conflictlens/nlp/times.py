@@ -22,7 +22,8 @@ from spacy.tokens import Doc, Span
 
 from ..model import When
 from . import extensions  # noqa: F401  (declares span._.when and doc._.published)
-from .timegrammar import TIME_OF_DAY, Lexicon, Words, family_specs, get_grammar, is_name, load_lexicon, read_words
+from .timegrammar import TIME_OF_DAY, Lexicon, Words, family_specs, get_grammar, is_name_at, load_lexicon
+from .tokentable import TokenTable, token_table
 
 log = logging.getLogger(__name__)
 
@@ -309,13 +310,15 @@ class Reading:
 def _select(candidates: list[Reading], order: dict[str, int]) -> list[Reading]:
     """Longest match wins; ties go to the earlier start, then to the family declared first."""
     chosen: list[Reading] = []
+    taken: set[int] = set()  # tokens of the chosen readings
     for cand in sorted(candidates, key=lambda r: (r.start - r.end, r.start, order[r.family])):
-        if all(cand.end <= r.start or cand.start >= r.end for r in chosen):
+        if taken.isdisjoint(range(cand.start, cand.end)):
             chosen.append(cand)
+            taken.update(range(cand.start, cand.end))
     return sorted(chosen, key=lambda r: r.start)
 
 
-def _with_clock(doc: Doc, readings: list[Reading], clocks: list[tuple[int, int]]) -> list[Reading]:
+def _with_clock(table: TokenTable, readings: list[Reading], clocks: list[tuple[int, int]]) -> list[Reading]:
     """Let "at 3 p.m." / "at dawn" next to a day join its span; the date does not change."""
     if not clocks:
         return readings
@@ -329,10 +332,10 @@ def _with_clock(doc: Doc, readings: list[Reading], clocks: list[tuple[int, int]]
     for r in readings:
         start, end = r.start, r.end
         if r.family in ONE_DAY:
-            gap = 1 if end < len(doc) and doc[end].text == "," else 0
+            gap = 1 if end < len(table) and table.text[end] == "," else 0
             if end + gap in starts and not taken & set(range(end, starts[end + gap])):
                 end = starts[end + gap]
-            gap = 1 if start > 0 and doc[start - 1].lower_ == "on" else 0
+            gap = 1 if start > 0 and table.lower[start - 1] == "on" else 0
             if start - gap in ends and not taken & set(range(ends[start - gap], start)):
                 start = ends[start - gap]
         out.append(replace(r, start=start, end=end))
@@ -357,14 +360,14 @@ def _join(first: Window, second: Window) -> Window:
     return Window(first.earliest, second.latest, "range")
 
 
-def _bare_day(doc: Doc, i: int, reading: Reading) -> Optional[Window]:
+def _bare_day(table: TokenTable, i: int, reading: Reading) -> Optional[Window]:
     """"20" in "between 20 and 25 December": the other end's month and year with this day number."""
-    if not (0 <= i < len(doc)) or not doc[i].is_digit or reading.family not in ("DATE_FULL", "DATE_DM"):
+    if not (0 <= i < len(table)) or not table.digit[i] or reading.family not in ("DATE_FULL", "DATE_DM"):
         return None
     if reading.window.day is None:
         return UNKNOWN  # no publication date to place the other end in
     try:
-        day = reading.window.day.replace(day=int(doc[i].text))
+        day = reading.window.day.replace(day=int(table.text[i]))
     except ValueError:
         return None
     return _day(day)
@@ -372,20 +375,22 @@ def _bare_day(doc: Doc, i: int, reading: Reading) -> Optional[Window]:
 
 def _ranges(doc: Doc, readings: list[Reading], published: Optional[dt.date]) -> list[Reading]:
     """Range words around readings: since X, until X, between X and Y, from X to Y, X-Y."""
+    table = token_table(doc)
+    lower = table.lower
     out: list[Reading] = []
     i = 0
     while i < len(readings):
         r = readings[i]
         nxt = readings[i + 1] if i + 1 < len(readings) else None
-        before = doc[r.start - 1].lower_ if r.start > 0 else ""
-        after = doc[r.end].lower_ if r.end < len(doc) else ""
+        before = lower[r.start - 1] if r.start > 0 else ""
+        after = lower[r.end] if r.end < len(lower) else ""
         # between/from X and/to Y
         if after in RANGE_OPENERS.get(before, ()):
             if nxt is not None and nxt.start == r.end + 1:
                 out.append(Reading(r.start - 1, nxt.end, "RANGE", _join(r.window, nxt.window)))
                 i += 2
                 continue
-            other = _bare_day(doc, r.end + 1, r)
+            other = _bare_day(table, r.end + 1, r)
             if other is not None and (r.end + 2 >= len(doc) or not doc[r.end + 2].like_num):
                 out.append(Reading(r.start - 1, r.end + 2, "RANGE", _join(r.window, other)))
                 i += 1
@@ -393,8 +398,8 @@ def _ranges(doc: Doc, readings: list[Reading], published: Optional[dt.date]) -> 
         # between 20 and 25 December / 20-25 December
         joiner = before
         if joiner in RANGE_JOINERS and r.start >= 2:
-            opener = doc[r.start - 3].lower_ if r.start >= 3 else ""
-            other = _bare_day(doc, r.start - 2, r)
+            opener = lower[r.start - 3] if r.start >= 3 else ""
+            other = _bare_day(table, r.start - 2, r)
             if other is not None and (joiner == "-" or joiner in RANGE_OPENERS.get(opener, ())):
                 begin = r.start - 2 if joiner == "-" else r.start - 3
                 if not out or out[-1].end <= begin:
@@ -410,7 +415,7 @@ def _ranges(doc: Doc, readings: list[Reading], published: Optional[dt.date]) -> 
             out.append(Reading(r.start - 1, r.end, "RANGE", Window(None, w.latest, "range") if w.latest else UNKNOWN))
         elif r.family in LICENSED_BY_PREPOSITION and before in ("and", "to") \
                 and not (out and out[-1].end == r.start - 1):
-            log.debug("dropping %r: a number after %r, not a date", doc[r.start:r.end].text, before)
+            log.debug("dropping %r: a number after %r, not a date", table.span_text(r.start, r.end), before)
         else:
             out.append(r)
         i += 1
@@ -422,6 +427,8 @@ def find_readings(doc: Doc, published: Optional[dt.date]) -> list[Reading]:
     grammar = get_grammar(doc.vocab)
     lex = grammar.lex
     order = _family_order()
+    table = token_table(doc)
+    lower = table.lower
     candidates = []
     clocks = []
     for family, start, end in grammar.matches(doc):
@@ -429,24 +436,24 @@ def find_readings(doc: Doc, published: Optional[dt.date]) -> list[Reading]:
             clocks.append((start, end))
             continue
         if family in LICENSED_BY_PREPOSITION:
-            while start < end - 1 and doc[start].lower_ in lex.prepositions:
+            while start < end - 1 and lower[start] in lex.prepositions:
                 start += 1
-        span = doc[start:end]
-        if is_name(span[0], span[-1], lex) or _month_is_name(doc, family, start, end, lex):
-            log.debug("skipping %r: part of a name", span.text)
+        text = table.span_text(start, end)
+        if is_name_at(table, start, end - 1, lex) or _month_is_name(table, family, start, end, lex):
+            log.debug("skipping %r: part of a name", text)
             continue
-        window = resolve(family, read_words(span, lex), published, span.text)
+        window = resolve(family, grammar.read(tuple(lower[start:end])), published, text)
         candidates.append(Reading(start, end, family, window))
     readings = [r for r in _select(candidates, order) if r.window is not None]
-    readings = _with_clock(doc, readings, clocks)
+    readings = _with_clock(table, readings, clocks)
     return _ranges(doc, readings, published)
 
 
-def _month_is_name(doc: Doc, family: str, start: int, end: int, lex: Lexicon) -> bool:
+def _month_is_name(table: TokenTable, family: str, start: int, end: int, lex: Lexicon) -> bool:
     """A month name alone before a capitalised word is a name ("June Smith", "October Revolution")."""
-    if family != "MONTH_BARE" or end - start != 1 or end >= len(doc) or not doc[end].is_title:
+    if family != "MONTH_BARE" or end - start != 1 or end >= len(table) or not table.text[end].istitle():
         return False
-    return start == 0 or doc[start - 1].lower_ not in lex.prepositions
+    return start == 0 or table.lower[start - 1] not in lex.prepositions
 
 
 @lru_cache(maxsize=1)
@@ -454,8 +461,9 @@ def _family_order() -> dict[str, int]:
     return {family: i for i, family in enumerate(family_specs(load_lexicon()))}
 
 
-def to_when(span: Span, window: Window) -> When:
-    return When(text=span.text, span=(span.start_char, span.end_char), date=window.day,
+def to_when(table: TokenTable, start: int, end: int, window: Window) -> When:
+    """The When of tokens [start, end), its text and character offsets read from the token table."""
+    return When(text=table.span_text(start, end), span=(table.idx[start], table.char_end(end - 1)), date=window.day,
                 earliest=window.earliest, latest=window.latest, precision=window.precision)
 
 
@@ -471,9 +479,11 @@ class TimeTagger:
         if isinstance(published, dt.datetime):
             published = published.date()
         spans = []
-        for reading in find_readings(doc, published):
-            span = doc[reading.start:reading.end]
-            span._.when = to_when(span, reading.window)
+        readings = find_readings(doc, published)
+        table = token_table(doc)
+        for reading in readings:
+            span = Span(doc, reading.start, reading.end)
+            span._.when = to_when(table, reading.start, reading.end, reading.window)
             spans.append(span)
         doc.spans[SPAN_GROUP] = spans
         return doc
