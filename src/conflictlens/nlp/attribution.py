@@ -15,6 +15,7 @@ import bisect
 import logging
 import re
 from collections import Counter
+from itertools import accumulate
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -30,6 +31,7 @@ from ..kb import DATA_DIR, LEXICON_DIR, get_kb
 from ..model import Actor, Location, Source
 from . import extensions  # noqa: F401  (declares the extensions)
 from .extensions import Frame
+from .tokentable import token_table
 
 log = logging.getLogger(__name__)
 
@@ -192,7 +194,8 @@ class _DocState:
     actor_end: dict[int, _ActorRef]
     actor_start: dict[int, _ActorRef]
     places: dict[tuple[int, int], Location]
-    actor_tokens: set[int] = field(default_factory=set)
+    text: str = ""  # the document's text
+    actor_at: dict[int, _ActorRef] = field(default_factory=dict)  # the first actor mention over each token
     marks_end: dict[int, list[tuple[int, str, object]]] = field(default_factory=dict)
     marks_start: dict[int, list[tuple[int, str, object]]] = field(default_factory=dict)
     cand_start: dict[int, _Cand] = field(default_factory=dict)
@@ -202,7 +205,7 @@ class _DocState:
     mentions: dict[tuple[int, int], Source] = field(default_factory=dict)
 
     def covering_actor(self, i: int) -> Optional[_ActorRef]:
-        return next((s for s in self.actors if s.start <= i < s.end), None)
+        return self.actor_at.get(i)
 
     def para(self, char: int) -> int:
         return self.para_of[max(0, bisect.bisect_right(self.idx, char) - 1)]
@@ -219,15 +222,22 @@ class _DocState:
         return self.idx[start], self.end_char(end - 1)
 
     def text_of(self, start: int, end: int) -> str:
-        """The words start..end as written."""
-        return "".join(self.shapes[i].text + (" " if self.spaced[i] and i < end - 1 else "")
-                       for i in range(start, end))
+        """The words start..end as written (a token is followed by one space or none)."""
+        if end <= start:
+            return ""
+        return self.text[self.idx[start]:self.end_char(end - 1)]
 
     def mark_ending(self, end: int, kind: str):
-        return next(((s, v) for s, k, v in self.marks_end.get(end, []) if k == kind), None)
+        for s, k, v in self.marks_end.get(end, ()):
+            if k == kind:
+                return s, v
+        return None
 
     def mark_starting(self, start: int, kind: str):
-        return next(((e, v) for e, k, v in self.marks_start.get(start, []) if k == kind), None)
+        for e, k, v in self.marks_start.get(start, ()):
+            if k == kind:
+                return e, v
+        return None
 
 
 class Attribution:
@@ -255,6 +265,10 @@ class Attribution:
         self._add(tok, "office", ((o.id, t) for o in kb.offices.values() for t in o.titles))
         self._add(tok, "descriptor", (("d", d) for d in self.lex["descriptors"]))
         self.verbs = self.lex["verbs"]
+        self.triggers = {*self.verbs, "according"}  # the words a reporting frame can start at
+        self.bodies_by_head: dict[str, list[dict]] = {}  # the state bodies by head word, in list order
+        for body in self.lex["state_bodies"]:
+            self.bodies_by_head.setdefault(body["head"], []).append(body)
         self.strings = nlp.vocab.strings
         self.shapes: dict[int, _Shape] = {}
         log.info("attribution: %d outlets, %d states, %d offices", len(kb.outlets), len(states), len(kb.offices))
@@ -303,26 +317,25 @@ class Attribution:
         return shape
 
     def _state(self, doc: Doc) -> _DocState:
-        shapes = [self._shape(orth) for orth in doc.to_array(ORTH).tolist()]  # 1-D: a 2-D tolist() is slow
+        known = self.shapes.get
+        shapes = [known(orth) or self._shape(orth) for orth in doc.to_array(ORTH).tolist()]  # 1-D: a 2-D tolist() is slow
         low = [shape.lower for shape in shapes]
         quote = [shape.quote for shape in shapes]
         newline = [shape.newline for shape in shapes]
         spaced = [bool(space) for space in doc.to_array(SPACY).tolist()]
-        idx = doc.to_array(IDX).tolist()
-        para_of, para = [], 0
-        for brk in newline:
-            para_of.append(para)
-            para += brk
+        table = token_table(doc)
+        idx = table.idx
+        para_of = list(accumulate(newline, initial=0))[:-1]  # line breaks before each token
         units: list[list[int]] = []
-        for sent in doc.sents:
-            start = sent.start
-            for i in range(sent.start, sent.end):
-                if newline[i]:
-                    if i > start:
-                        units.append([start, i])
-                    start = i + 1
-            if sent.end > start:
-                units.append([start, sent.end])
+        breaks = [i for i, brk in enumerate(newline) if brk]
+        for s_start, s_end in table.sentences:  # a sentence split at its line breaks
+            start = s_start
+            for i in breaks[bisect.bisect_left(breaks, s_start):bisect.bisect_left(breaks, s_end)]:
+                if i > start:
+                    units.append([start, i])
+                start = i + 1
+            if s_end > start:
+                units.append([start, s_end])
         for k in range(len(units) - 1):  # quotation marks the sentencizer put on the wrong side
             s, e = units[k]
             nxt = units[k + 1]
@@ -337,22 +350,31 @@ class Attribution:
         units = [(s, e) for s, e in units if e > s]
         unit_of = [0] * len(doc)
         for n, (s, e) in enumerate(units):
-            for i in range(s, e):
-                unit_of[i] = n
+            unit_of[s:e] = [n] * (e - s)
         times = {i for span in doc.spans.get("times", []) for i in range(span.start, span.end)}
-        times.update(i for i, w in enumerate(low) if w in self.lex["time_words"])
-        for i in range(len(low) - 2, -1, -1):  # "on Wednesday", "late last night"
-            if low[i] in self.lex["time_prefixes"] and i + 1 in times:
+        time_words, time_prefixes = self.lex["time_words"], self.lex["time_prefixes"]
+        times.update(i for i, w in enumerate(low) if w in time_words)
+        for i in reversed([i for i, w in enumerate(low) if w in time_prefixes]):  # "on Wednesday", "late last night"
+            if i + 1 in times:
                 times.add(i)
-        actors = [_ActorRef(s.start, s.end, s.start_char, s.end_char, s._.actor) for s in doc.spans.get("actors", [])
-                  if s._.actor is not None]
-        places = {(s.start, s.end): s._.location for s in doc.spans.get("places", []) if s._.location is not None}
-        st = _DocState(doc=doc, shapes=shapes, low=low, spaced=spaced, cap=[shape.cap for shape in shapes],
-                       punct=[shape.punct for shape in shapes], units=units, unit_of=unit_of, idx=idx,
-                       para_of=para_of, times=times, actors=actors, actor_end={s.end: s for s in actors},
-                       actor_start={s.start: s for s in actors}, places=places)
-        st.actor_tokens = {i for s in actors for i in range(s.start, s.end)}
-        return st
+        actors = []
+        for s in doc.spans.get("actors", []):
+            actor = s._.actor  # one extension read per span: spaCy's Underscore is slow
+            if actor is not None:
+                actors.append(_ActorRef(s.start, s.end, s.start_char, s.end_char, actor))
+        places = {}
+        for s in doc.spans.get("places", []):
+            location = s._.location
+            if location is not None:
+                places[(s.start, s.end)] = location
+        actor_at: dict[int, _ActorRef] = {}
+        for ref in actors:
+            for i in range(ref.start, ref.end):
+                actor_at.setdefault(i, ref)
+        return _DocState(doc=doc, shapes=shapes, low=low, spaced=spaced, cap=[shape.cap for shape in shapes],
+                         punct=[shape.punct for shape in shapes], units=units, unit_of=unit_of, idx=idx,
+                         para_of=para_of, times=times, actors=actors, actor_end={s.end: s for s in actors},
+                         actor_start={s.start: s for s in actors}, places=places, text=table.doc_text, actor_at=actor_at)
 
     def _marks(self, st: _DocState) -> None:
         """Dictionary matches (outlets, institutions, countries, offices, descriptors) that pass the case check."""
@@ -376,9 +398,10 @@ class Attribution:
         cands += self._offices(st)
         cands += self._roles(st)
         cands += self._institutions(st)
+        published = st.doc._.published
         for span in st.actors:  # "residents said": the role words read better than a generic actor's name
             role = "generic" if span.actor.kind in GENERIC_KINDS else "actor"
-            cands.append(_Cand(span.start, span.end, role, self._actor_source(span.actor, span, st.doc._.published)))
+            cands.append(_Cand(span.start, span.end, role, self._actor_source(span.actor, span, published)))
         priority = {"outlet": 0, "office": 1, "inst": 1, "actor": 2, "role": 3, "anaphor": 3, "generic": 4}
         cands.sort(key=lambda c: (-(c.end - c.start), priority[c.role], c.start))
         taken: set[int] = set()
@@ -446,15 +469,16 @@ class Attribution:
                                    context=context))
                 break  # the longest outlet match at this start
         known = {i for c in found for i in range(c.start, c.end)}
-        for i, w in enumerate(low):  # unlisted outlets named like outlets: "Tigris Wire", "Levant Dispatch"
-            if w not in lex["outlet_endings"] or not st.cap[i] or i in known or i in st.actor_tokens:
+        endings = lex["outlet_endings"]
+        for i in [i for i, w in enumerate(low) if w in endings]:  # unlisted outlets named like outlets: "Tigris Wire"
+            if not st.cap[i] or i in known or i in st.actor_at:
                 continue
             unit_start = st.units[st.unit_of[i]][0]
             start = i
             while start > unit_start and (self._capitalised(st, start - 1, unit_start) or (
                     st.cap[start - 1] and start - 1 == unit_start)) and start - 1 not in known:
                 start -= 1
-            if start < i and not any(j in st.actor_tokens for j in range(start, i)):
+            if start < i and not any(j in st.actor_at for j in range(start, i)):
                 found.append(_Cand(start, i + 1, "outlet", Source(name=st.text_of(start, i + 1), kind="outlet",
                                                                   span=st.chars(start, i + 1))))
         return found
@@ -601,20 +625,21 @@ class Attribution:
     def _roles(self, st: _DocState) -> list[_Cand]:
         heads, low = self.lex["heads"], st.low
         found, i = [], 0
-        while i < len(low):
-            kind = heads.get(low[i])
-            compound = i + 1 < len(low) and low[i + 1] in heads and st.unit_of[i + 1] == st.unit_of[i]
-            cand = self._role(st, i, kind) if kind and not compound else None
+        for h in [h for h, w in enumerate(low) if w in heads]:  # only head words can start a role phrase
+            if h < i:
+                continue  # inside the role phrase found last
+            kind = heads[low[h]]
+            compound = h + 1 < len(low) and low[h + 1] in heads and st.unit_of[h + 1] == st.unit_of[h]
+            cand = self._role(st, h, kind) if kind and not compound else None
             if cand is not None:
                 found.append(cand)
                 i = cand.end
-            else:
-                i += 1
         return found
 
     def _role(self, st: _DocState, h: int, kind: str) -> Optional[_Cand]:
         low, lex = st.low, self.lex
-        if h in st.actor_tokens and st.covering_actor(h).actor.kind not in GENERIC_KINDS:
+        covering = st.actor_at.get(h)
+        if covering is not None and covering.actor.kind not in GENERIC_KINDS:
             return None  # "The Arakan Army" is a name, not a role
         if h + 1 < len(low) and low[h + 1] in lex["adjective_before"]:
             return None  # "official figures": the head word is an adjective here
@@ -777,9 +802,11 @@ class Attribution:
     def _state_body(self, st: _DocState, left: int, right: int, h: int, affs: list[tuple[int, str]],
                     source: Source) -> Source:
         """'Russia's defence ministry' -> 'Ministry of Defence of Russia', linked to the state's entry."""
+        bodies = self.bodies_by_head.get(st.low[h])
+        if not bodies:
+            return source
         words = set(st.low[left:right])
-        body = next((b for b in self.lex["state_bodies"] if b["head"] == st.low[h] and words.issuperset(b["words"])),
-                    None)
+        body = next((b for b in bodies if words.issuperset(b["words"])), None)
         if body is None:
             return source
         affs = [(rank, self.forces_country.get(aff, aff)) for rank, aff in affs
@@ -922,15 +949,16 @@ class Attribution:
     # -------------------------------------------------------- reporting frames
 
     def _frames_in_unit(self, st: _DocState, n: int, start: int, end: int) -> None:
-        low = st.low
+        low, triggers = st.low, self.triggers
         i = start
-        while i < end:
+        for t in [t for t in range(start, end) if low[t] in triggers]:  # other words only move on by one
+            if t < i:
+                continue
+            i = t
             if low[i] == "according" and i + 1 < end and low[i + 1] == "to":
                 i = self._according(st, n, start, end, i)
             elif low[i] in self.verbs and low[i] != "according" and not self._covered(st, i):
                 i = self._verb(st, n, start, end, i)
-            else:
-                i += 1
 
     def _covered(self, st: _DocState, i: int) -> bool:
         return i in st.covered
@@ -1328,8 +1356,9 @@ class Attribution:
 # ---------------------------------------------------------------- helpers
 
 def _with(source: Source, changes: dict) -> Source:
-    """A copy of `source` with some fields changed (no re-validation: the values come from valid Sources)."""
-    return Source.model_construct(**{**source.__dict__, **changes})
+    """A copy of `source` with some fields changed. Validating the values again is cheaper than
+    Source.model_construct, which walks pydantic's field table in Python."""
+    return Source(**{**source.__dict__, **changes})
 
 
 def _case_ok(alias: tuple[str, ...], shapes: list[_Shape], case_free: set[str]) -> bool:
