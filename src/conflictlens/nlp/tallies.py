@@ -100,13 +100,13 @@ class TallyFinder:
         self.doc = doc
         self.words = lower_words(doc)
         self.lex = get_words()
-        self.time_tokens = {i for s in doc.spans.get("times", []) for i in range(s.start, s.end)}
+        self.times = spans_in(doc, "times", 0, len(doc))  # every time expression, in text order
+        self.time_tokens = {i for s in self.times for i in range(s.start, s.end)}
 
     def run(self) -> list[Tally]:
         tallies = []
         w, numbers = self.words, self.lex.number_words
-        # where numbers and period cues stand, found in one pass over the Doc, not one per sentence
-        self.number_at = [k for k, word in enumerate(w) if word[:1].isdigit() or word in numbers]
+        # where period cues stand, found in one pass over the Doc, not one per sentence
         self.period_at = positions(w, self.lex.periods.by_first)
         self.since_in = self._since_sentences()
         for n, sent in enumerate(sentences(self.doc)):
@@ -114,7 +114,7 @@ class TallyFinder:
             if not periodic and self.lex.totals.isdisjoint(w[sent.start:sent.end]):
                 continue
             prior: Optional[Tally] = None
-            for i in in_range(self.number_at, sent.start, sent.end):
+            for i in [k for k in range(sent.start, sent.end) if w[k][:1].isdigit() or w[k] in numbers]:
                 tally = self._at(sent, i, periodic, prior)
                 if tally is not None:
                     tallies.append(tally)
@@ -124,7 +124,7 @@ class TallyFinder:
     def _since_sentences(self) -> set[int]:
         """The sentences (by number) with a 'since ...' time expression: rulekit.since_time of each."""
         table, found = token_table(self.doc), set()
-        for span in spans_in(self.doc, "times", 0, len(self.doc)):
+        for span in self.times:
             n = table.sent_of[span.start]
             if n not in found and self.words[span.start] == "since" and span.end <= table.sentences[n][1] \
                     and span._.when is not None:
