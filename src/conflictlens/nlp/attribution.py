@@ -19,7 +19,7 @@ from itertools import accumulate
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple, Optional
+from typing import Callable, NamedTuple, Optional
 
 import yaml
 from spacy.language import Language
@@ -137,6 +137,25 @@ class _Cand:
     context: bool = True  # outlets that need a reporting position or a descriptor to count
     office: Optional[str] = None
     anaphoric: bool = False  # "the prime minister": the office named before, if any
+
+
+class _LazyCand(_Cand):
+    """A candidate whose Source is built at its first use: most role phrases and actor mentions never
+    speak, and naming them (state bodies, possessives, the words as written) costs more than finding them."""
+
+    def __init__(self, start: int, end: int, role: str, build: Callable[[], Source], head: str = ""):
+        self._build: Optional[Callable[[], Source]] = build
+        super().__init__(start, end, role, None, head=head)
+
+    @property
+    def source(self) -> Optional[Source]:
+        if self._build is not None:
+            self._source, self._build = self._build(), None
+        return self._source
+
+    @source.setter
+    def source(self, value: Optional[Source]) -> None:
+        self._source = value
 
 
 class _Shape(NamedTuple):
@@ -401,7 +420,8 @@ class Attribution:
         published = st.doc._.published
         for span in st.actors:  # "residents said": the role words read better than a generic actor's name
             role = "generic" if span.actor.kind in GENERIC_KINDS else "actor"
-            cands.append(_Cand(span.start, span.end, role, self._actor_source(span.actor, span, published)))
+            cands.append(_LazyCand(span.start, span.end, role,
+                                   lambda span=span: self._actor_source(span.actor, span, published)))
         priority = {"outlet": 0, "office": 1, "inst": 1, "actor": 2, "role": 3, "anaphor": 3, "generic": 4}
         cands.sort(key=lambda c: (-(c.end - c.start), priority[c.role], c.start))
         taken: set[int] = set()
@@ -734,14 +754,17 @@ class Attribution:
                 and low[h - 1] in lex["anaphora"]["same"] and low[h] in lex["anaphora"]["heads"]):
             return _Cand(left, right, "anaphor", Source(name=self._phrase_name(st, left, right, None), kind=kind,
                                                         span=chars), head=low[h])
-        affiliation = min(affs)[1] if affs else None
-        if name is None and kind == "spokesperson":
-            name = self._spokesperson_name(st, left, h, det, post_actor)
-        if name is None:
-            name = self._possessive_name(st, left, right, h, det, affs)
-        source = Source(name=name or self._phrase_name(st, left, right, post_actor), kind=kind,
-                        affiliation=affiliation, span=chars, kb_id=linked)
-        return _Cand(left, right, "role", self._state_body(st, left, right, h, affs, source), head=low[h])
+        def build() -> Source:
+            named = name
+            if named is None and kind == "spokesperson":
+                named = self._spokesperson_name(st, left, h, det, post_actor)
+            if named is None:
+                named = self._possessive_name(st, left, right, h, det, affs)
+            source = Source(name=named or self._phrase_name(st, left, right, post_actor), kind=kind,
+                            affiliation=min(affs)[1] if affs else None, span=chars, kb_id=linked)
+            return self._state_body(st, left, right, h, affs, source)
+
+        return _LazyCand(left, right, "role", build, head=low[h])
 
     def _spokesperson_name(self, st: _DocState, left: int, h: int, det: Optional[str],
                            post_actor: Optional[_ActorRef]) -> Optional[str]:
