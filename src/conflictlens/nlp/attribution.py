@@ -15,7 +15,6 @@ import bisect
 import logging
 import re
 from collections import Counter
-from itertools import accumulate
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -23,7 +22,6 @@ from typing import Callable, NamedTuple, Optional
 
 import yaml
 from spacy.language import Language
-from spacy.attrs import IDX, ORTH, SPACY
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
@@ -201,7 +199,6 @@ class _DocState:
     doc: Doc
     shapes: list[_Shape]
     low: list[str]
-    spaced: list[bool]  # a space follows the word
     cap: list[bool]  # a capitalised word (title case or upper case letters)
     punct: list[bool]  # punctuation, quotation mark or white space
     units: list[tuple[int, int]]
@@ -288,8 +285,7 @@ class Attribution:
         self.bodies_by_head: dict[str, list[dict]] = {}  # the state bodies by head word, in list order
         for body in self.lex["state_bodies"]:
             self.bodies_by_head.setdefault(body["head"], []).append(body)
-        self.strings = nlp.vocab.strings
-        self.shapes: dict[int, _Shape] = {}
+        self.shapes: dict[str, _Shape] = {}
         log.info("attribution: %d outlets, %d states, %d offices", len(kb.outlets), len(states), len(kb.offices))
 
     def _add(self, tokenizer, kind: str, pairs) -> None:
@@ -321,32 +317,30 @@ class Attribution:
 
     # -------------------------------------------------------- per-document indexes
 
-    def _shape(self, orth: int) -> _Shape:
+    def _shape(self, text: str) -> _Shape:
         """What the rules ask of a word, computed once per distinct word."""
-        shape = self.shapes.get(orth)
+        shape = self.shapes.get(text)
         if shape is None:
-            text = self.strings[orth]
             quote = text in QUOTES
             space = text.isspace()
             shape = _Shape(text, text.lower(), (text.istitle() or text.isupper()) and text.isalpha(), text.istitle(),
                            text.isalpha(), text.isalpha() and text.islower(),
                            quote or space or not any(ch.isalnum() for ch in text), quote, space and "\n" in text)
             if len(self.shapes) < 500_000:
-                self.shapes[orth] = shape
+                self.shapes[text] = shape
         return shape
 
     def _state(self, doc: Doc) -> _DocState:
-        known = self.shapes.get
-        shapes = [known(orth) or self._shape(orth) for orth in doc.to_array(ORTH).tolist()]  # 1-D: a 2-D tolist() is slow
-        low = [shape.lower for shape in shapes]
-        quote = [shape.quote for shape in shapes]
-        newline = [shape.newline for shape in shapes]
-        spaced = [bool(space) for space in doc.to_array(SPACY).tolist()]
         table = token_table(doc)
-        idx = table.idx
-        para_of = list(accumulate(newline, initial=0))[:-1]  # line breaks before each token
+        known = self.shapes.get
+        shapes = [known(text) or self._shape(text) for text in table.text]
+        low, idx, n_tokens = table.lower, table.idx, len(table)
+        breaks = [i for i, shape in enumerate(shapes) if shape.newline]
+        para_of: list[int] = []  # paragraph number of each token: the line breaks before it
+        for k, brk in enumerate(breaks):
+            para_of.extend([k] * (brk + 1 - len(para_of)))
+        para_of.extend([len(breaks)] * (n_tokens - len(para_of)))
         units: list[list[int]] = []
-        breaks = [i for i, brk in enumerate(newline) if brk]
         for s_start, s_end in table.sentences:  # a sentence split at its line breaks
             start = s_start
             for i in breaks[bisect.bisect_left(breaks, s_start):bisect.bisect_left(breaks, s_end)]:
@@ -355,19 +349,24 @@ class Attribution:
                 start = i + 1
             if s_end > start:
                 units.append([start, s_end])
+        quotes = [i for i, shape in enumerate(shapes) if shape.quote]
+
+        def spaced(i: int) -> bool:  # a space follows word i (spaCy keeps one space or none)
+            return table.char_end(i) < (idx[i + 1] if i + 1 < n_tokens else len(table.doc_text))
+
         for k in range(len(units) - 1):  # quotation marks the sentencizer put on the wrong side
             s, e = units[k]
             nxt = units[k + 1]
-            if nxt[0] != e or sum(quote[s:e]) % 2 == 0:
+            if nxt[0] != e or (bisect.bisect_left(quotes, e) - bisect.bisect_left(quotes, s)) % 2 == 0:
                 continue
-            if e - s > 1 and quote[e - 1] and spaced[e - 2]:  # an opening mark
+            if e - s > 1 and shapes[e - 1].quote and spaced(e - 2):  # an opening mark
                 units[k][1] -= 1
                 units[k + 1][0] -= 1
-            elif nxt[1] > nxt[0] and quote[nxt[0]] and not spaced[e - 1]:  # a closing one
+            elif nxt[1] > nxt[0] and shapes[nxt[0]].quote and not spaced(e - 1):  # a closing one
                 units[k][1] += 1
                 units[k + 1][0] += 1
         units = [(s, e) for s, e in units if e > s]
-        unit_of = [0] * len(doc)
+        unit_of = [0] * n_tokens
         for n, (s, e) in enumerate(units):
             unit_of[s:e] = [n] * (e - s)
         times = {i for span in doc.spans.get("times", []) for i in range(span.start, span.end)}
@@ -390,7 +389,7 @@ class Attribution:
         for ref in actors:
             for i in range(ref.start, ref.end):
                 actor_at.setdefault(i, ref)
-        return _DocState(doc=doc, shapes=shapes, low=low, spaced=spaced, cap=[shape.cap for shape in shapes],
+        return _DocState(doc=doc, shapes=shapes, low=low, cap=[shape.cap for shape in shapes],
                          punct=[shape.punct for shape in shapes], units=units, unit_of=unit_of, idx=idx,
                          para_of=para_of, times=times, actors=actors, actor_end={s.end: s for s in actors},
                          actor_start={s.start: s for s in actors}, places=places, text=table.doc_text, actor_at=actor_at)
