@@ -168,15 +168,36 @@ class _Shape(NamedTuple):
     newline: bool
 
 
-@dataclass
-class _ActorRef:
-    """An actor mention of the actors component, read once per document."""
+class Mention(NamedTuple):
+    """An actor mention of doc.spans["actors"] as plain values: no Span, so nothing that holds the Doc."""
 
     start: int
     end: int
     start_char: int
     end_char: int
     actor: Actor
+
+
+_MENTIONS_KEY = "conflictlens.attribution.mentions"
+
+
+def actor_mentions(doc: Doc) -> list[Mention]:
+    """The actor mentions that have an actor, in the group's order, read once per Doc and shared by
+    attribution, statements, relations and checks (each `span._.actor` goes through spaCy's Underscore and
+    each Span made from the group makes Tokens). Kept in doc.user_data for as long as the group is the
+    same object of the same length (components that set a group replace it)."""
+    group = doc.spans.get("actors")
+    if group is None:
+        return []
+    held = doc.user_data.get(_MENTIONS_KEY)
+    if held is None or held[0] is not group or held[1] != len(group):
+        mentions = []
+        for span in group:
+            actor = span._.actor  # one extension read per span
+            if actor is not None:
+                mentions.append(Mention(span.start, span.end, span.start_char, span.end_char, actor))
+        held = doc.user_data[_MENTIONS_KEY] = (group, len(group), mentions)
+    return held[2]
 
 
 _ROLE = _Cand(0, 0, "role", None)  # what an uncovered token counts as in a name run
@@ -206,12 +227,12 @@ class _DocState:
     idx: list[int]  # character offset of each token
     para_of: list[int]  # paragraph number of each token (paragraphs end at line breaks)
     times: set[int]
-    actors: list[_ActorRef]
-    actor_end: dict[int, _ActorRef]
-    actor_start: dict[int, _ActorRef]
+    actors: list[Mention]
+    actor_end: dict[int, Mention]
+    actor_start: dict[int, Mention]
     places: dict[tuple[int, int], Location]
     text: str = ""  # the document's text
-    actor_at: dict[int, _ActorRef] = field(default_factory=dict)  # the first actor mention over each token
+    actor_at: dict[int, Mention] = field(default_factory=dict)  # the first actor mention over each token
     marks_end: dict[int, list[tuple[int, str, object]]] = field(default_factory=dict)
     marks_start: dict[int, list[tuple[int, str, object]]] = field(default_factory=dict)
     cand_start: dict[int, _Cand] = field(default_factory=dict)
@@ -220,7 +241,7 @@ class _DocState:
     detections: list[_Detection] = field(default_factory=list)
     mentions: dict[tuple[int, int], Source] = field(default_factory=dict)
 
-    def covering_actor(self, i: int) -> Optional[_ActorRef]:
+    def covering_actor(self, i: int) -> Optional[Mention]:
         return self.actor_at.get(i)
 
     def para(self, char: int) -> int:
@@ -375,17 +396,13 @@ class Attribution:
         for i in reversed([i for i, w in enumerate(low) if w in time_prefixes]):  # "on Wednesday", "late last night"
             if i + 1 in times:
                 times.add(i)
-        actors = []
-        for s in doc.spans.get("actors", []):
-            actor = s._.actor  # one extension read per span: spaCy's Underscore is slow
-            if actor is not None:
-                actors.append(_ActorRef(s.start, s.end, s.start_char, s.end_char, actor))
+        actors = actor_mentions(doc)
         places = {}
         for s in doc.spans.get("places", []):
             location = s._.location
             if location is not None:
                 places[(s.start, s.end)] = location
-        actor_at: dict[int, _ActorRef] = {}
+        actor_at: dict[int, Mention] = {}
         for ref in actors:
             for i in range(ref.start, ref.end):
                 actor_at.setdefault(i, ref)
@@ -560,7 +577,7 @@ class Attribution:
         return Source(name=entry.name, kind="other" if entry.kind == "other" else "outlet",
                       affiliation=affiliation, span=chars, kb_id=entry.id)
 
-    def _actor_source(self, actor: Actor, span: _ActorRef, day) -> Source:
+    def _actor_source(self, actor: Actor, span: Mention, day) -> Source:
         """An actor speaking: armed groups and parties as 'group', states, their forces and persons as 'official'."""
         kind = SPEAKER_KIND.get(actor.kind, "other")
         entry = self.kb.actors.get(actor.kb_id) if actor.kb_id else None
@@ -766,7 +783,7 @@ class Attribution:
         return _LazyCand(left, right, "role", build, head=low[h])
 
     def _spokesperson_name(self, st: _DocState, left: int, h: int, det: Optional[str],
-                           post_actor: Optional[_ActorRef]) -> Optional[str]:
+                           post_actor: Optional[Mention]) -> Optional[str]:
         """A spokesperson of a named organisation under the organisation's name, as annotators name it:
         'a spokesman for the group' -> 'Baloch Yakjehti Committee spokesman', 'the council's military
         spokesman' -> 'Southern Transitional Council military spokesman', 'a Taliban police spokesman in the
@@ -812,7 +829,7 @@ class Attribution:
                 return f"{place}{noun} {rest}"
         return None
 
-    def _named_actor(self, st: _DocState, head: str, before: int) -> Optional[_ActorRef]:
+    def _named_actor(self, st: _DocState, head: str, before: int) -> Optional[Mention]:
         """The last actor named before `before`, within reach, whose canonical name has the word `head`."""
         para = st.para_of[before] if before < len(st.para_of) else st.para_of[-1]
         for span in reversed(st.actors):
@@ -859,7 +876,7 @@ class Attribution:
             return False
         return st.low[i] not in self.lex["not_names"] and st.low[i] not in self.verbs
 
-    def _actor_affiliation(self, span: _ActorRef) -> tuple[int, str]:
+    def _actor_affiliation(self, span: Mention) -> tuple[int, str]:
         actor = span.actor
         entry = self.kb.actors.get(actor.kb_id) if actor.kb_id else None
         if actor.kind == "state" and entry is not None and entry.country:
@@ -949,7 +966,7 @@ class Attribution:
             end += 1  # "at the main hospital", "in the area"
         return end if end > k + 1 and low[k] in ("the", "a", "an") else None
 
-    def _group_antecedent(self, st: _DocState, before: int) -> Optional[_ActorRef]:
+    def _group_antecedent(self, st: _DocState, before: int) -> Optional[Mention]:
         """'the group': the last armed group named before it."""
         best = None
         for span in st.actors:
@@ -957,7 +974,7 @@ class Attribution:
                 best = span
         return best
 
-    def _phrase_name(self, st: _DocState, left: int, right: int, actor: Optional[_ActorRef]) -> str:
+    def _phrase_name(self, st: _DocState, left: int, right: int, actor: Optional[Mention]) -> str:
         """The phrase as written, the linked actor under its canonical name, a leading article in lower case."""
         name = st.text_of(left, right)
         if actor is not None and left <= actor.start and actor.end <= right:

@@ -29,7 +29,7 @@ from spacy.tokens import Doc, Span
 from ..kb import get_kb
 from ..model import Actor, Relation, Span as TextSpan, When
 from . import extensions  # noqa: F401
-from .attribution import Sentence, in_range, sentences
+from .attribution import Mention, Sentence, actor_mentions, in_range, sentences
 from .rulekit import lexicon, lower_words, match_at, phrases, span_text, spans_in, with_text
 
 log = logging.getLogger(__name__)
@@ -163,20 +163,21 @@ def name_end(doc: Doc, k: int, end: int, stop_at: frozenset = frozenset()) -> in
 class _Sentence:
     """One sentence's tokens and actor mentions, for the rules."""
 
-    def __init__(self, doc: Doc, sent: Sentence, words: list[str], mentions: Optional[list[tuple[Span, Actor]]] = None):
-        """`mentions`: the sentence's actor mentions with their actors (read from the Doc when not given)."""
+    def __init__(self, doc: Doc, sent: Sentence, words: list[str], mentions: Optional[list[Mention]] = None):
+        """`mentions`: the sentence's actor mentions in text order (found in the Doc when not given)."""
         self.doc, self.sent = doc, sent
         self.words = words  # the lower-case words of the whole Doc, built once per Doc
         if mentions is None:
-            mentions = [(span, span._.actor) for span in spans_in(doc, "actors", sent.start, sent.end)]
+            mentions = [m for m in sorted(actor_mentions(doc), key=lambda m: m.start)
+                        if sent.start <= m.start and m.end <= sent.end]
         self.actors, self.persons, self.umbrellas = [], [], []
-        for span, actor in mentions:
-            if actor is not None:
-                self.actors.append(span)
-                if actor.kind == "person":
-                    self.persons.append(span)
-                elif actor.kind == "umbrella":
-                    self.umbrellas.append(span)
+        for m in mentions:
+            span = Span(doc, m.start, m.end)  # span._.actor is m.actor: extension values are kept by offsets
+            self.actors.append(span)
+            if m.actor.kind == "person":
+                self.persons.append(span)
+            elif m.actor.kind == "umbrella":
+                self.umbrellas.append(span)
         self.starts = {s.start: s for s in self.actors}
         self.ends = {s.end: s for s in self.actors}  # the last mention ending at a token
 
@@ -239,12 +240,12 @@ class RelationFinder:
         words = lower_words(doc)
         starts = self.cues.starts
         # the actor mentions (each read once) and the words a rule can start at, for the whole Doc
-        mentions = [(span, span._.actor) for span in spans_in(doc, "actors", 0, len(doc))]
-        mention_starts = [span.start for span, _ in mentions]
+        mentions = sorted(actor_mentions(doc), key=lambda m: m.start)  # text order, as spans_in gives them
+        mention_starts = [m.start for m in mentions]
         triggers = [i for i, w in enumerate(words) if w == "," or starts is None or w in starts]
         for sent in sentences(doc):
             ours = [m for m in mentions[bisect.bisect_left(mention_starts, sent.start):
-                                        bisect.bisect_right(mention_starts, sent.end)] if m[0].end <= sent.end]
+                                        bisect.bisect_right(mention_starts, sent.end)] if m.end <= sent.end]
             st = _Sentence(doc, sent, words, ours)
             for i in in_range(triggers, sent.start, sent.end):
                 if words[i] == ",":

@@ -28,7 +28,7 @@ from spacy.tokens import Doc, Span
 
 from ..model import Actor, Source, Span as TextSpan, Statement
 from . import extensions  # noqa: F401
-from .attribution import Sentence, attribution_at, in_range, positions, sentences
+from .attribution import Sentence, actor_mentions, attribution_at, in_range, positions, sentences
 from .rulekit import lexicon, lower_words, phrases, published_when, span_text, spans_in, with_text
 from .tokentable import token_table
 
@@ -113,17 +113,18 @@ class StatementFinder:
     def run(self) -> list[Statement]:
         statements = []
         doc = self.doc
-        # the actor mentions (each read once) and the words a statement can open at, for the whole Doc
-        mentions = [s for s in spans_in(doc, "actors", 0, len(doc)) if s._.actor is not None]
-        mention_starts = [s.start for s in mentions]
+        # the actor mentions in text order (as spans_in gives them) and the words a statement can open at
+        mentions = sorted(actor_mentions(doc), key=lambda m: m.start)
+        mention_starts = [m.start for m in mentions]
         opening = positions(self.words, self.starts)
         for sent in sentences(doc):
             at = in_range(opening, sent.start, sent.end)
             if not at:
                 continue
             kinds_seen: set[str] = set()
-            actors = [s for s in mentions[bisect.bisect_left(mention_starts, sent.start):
-                                          bisect.bisect_right(mention_starts, sent.end)] if s.end <= sent.end]
+            actors = [Span(doc, m.start, m.end) for m in mentions[bisect.bisect_left(mention_starts, sent.start):
+                                                                  bisect.bisect_right(mention_starts, sent.end)]
+                      if m.end <= sent.end]
             for i in at:
                 found = _cue_at(self.words, i, self.cues)
                 own_clause = False  # "a charge X denies": X, not the reporter of the sentence, denies
