@@ -122,9 +122,7 @@ class StatementFinder:
             if not at:
                 continue
             kinds_seen: set[str] = set()
-            actors = [Span(doc, m.start, m.end) for m in mentions[bisect.bisect_left(mention_starts, sent.start):
-                                                                  bisect.bisect_right(mention_starts, sent.end)]
-                      if m.end <= sent.end]
+            actors: Optional[list[Span]] = None  # the sentence's actor mentions, made when a cue needs them
             for i in at:
                 found = _cue_at(self.words, i, self.cues)
                 own_clause = False  # "a charge X denies": X, not the reporter of the sentence, denies
@@ -138,16 +136,24 @@ class StatementFinder:
                     own_clause = True
                 elif self.words[i] in self.cues.modals and self._conditional(sent, i):
                     cue, kind = (self.words[i],), "threat"
+                    actors = self._actors(sent, mentions, mention_starts) if actors is None else actors
                     start = self._subject_start(sent, i, actors)
                 else:
                     continue
                 if kind in kinds_seen:
                     continue
+                actors = self._actors(sent, mentions, mention_starts) if actors is None else actors
                 statement = self._statement(sent, actors, kind, start, i, i + len(cue), own_clause)
                 if statement is not None:
                     kinds_seen.add(kind)
                     statements.append(statement)
         return statements
+
+    def _actors(self, sent: Sentence, mentions: list, mention_starts: list[int]) -> list[Span]:
+        """The actor mentions inside the sentence, as Spans, in text order (what spans_in gives)."""
+        return [Span(self.doc, m.start, m.end)
+                for m in mentions[bisect.bisect_left(mention_starts, sent.start):
+                                  bisect.bisect_right(mention_starts, sent.end)] if m.end <= sent.end]
 
     def _ends_clause(self, sent: Sentence, k: int) -> bool:
         return k >= sent.end or (self.doc[k].is_punct and not self.doc[k].is_quote)
