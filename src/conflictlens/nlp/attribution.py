@@ -353,8 +353,9 @@ class Attribution:
 
     def _state(self, doc: Doc) -> _DocState:
         table = token_table(doc)
-        known = self.shapes.get
-        shapes = [known(text) or self._shape(text) for text in table.text]
+        shapes = list(map(self.shapes.get, table.text))  # the words seen before: most of them
+        if None in shapes:
+            shapes = [shape or self._shape(text) for shape, text in zip(shapes, table.text)]
         low, idx, n_tokens = table.lower, table.idx, len(table)
         breaks = [i for i, shape in enumerate(shapes) if shape.newline]
         para_of: list[int] = []  # paragraph number of each token: the line breaks before it

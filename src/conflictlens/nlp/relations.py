@@ -29,7 +29,7 @@ from spacy.tokens import Doc, Span
 from ..kb import get_kb
 from ..model import Actor, Relation, Span as TextSpan, When
 from . import extensions  # noqa: F401
-from .attribution import Mention, Sentence, actor_mentions, in_range, sentences
+from .attribution import Mention, Sentence, actor_mentions, in_range, positions, sentences
 from .rulekit import lexicon, lower_words, match_at, phrases, span_text, spans_in, with_text
 
 log = logging.getLogger(__name__)
@@ -242,7 +242,7 @@ class RelationFinder:
         # the actor mentions (each read once) and the words a rule can start at, for the whole Doc
         mentions = sorted(actor_mentions(doc), key=lambda m: m.start)  # text order, as spans_in gives them
         mention_starts = [m.start for m in mentions]
-        triggers = [i for i, w in enumerate(words) if w == "," or starts is None or w in starts]
+        triggers = list(range(len(words))) if starts is None else positions(words, starts | {","})
         for sent in sentences(doc):
             ours = [m for m in mentions[bisect.bisect_left(mention_starts, sent.start):
                                         bisect.bisect_right(mention_starts, sent.end)] if m.end <= sent.end]
