@@ -323,8 +323,9 @@ class Attribution:
         st = self._state(doc)
         self._marks(st)
         self._candidates(st)
+        at = positions(st.low, self.triggers)  # the words a frame can start at, found in one pass
         for index, (start, end) in enumerate(st.units):
-            self._frames_in_unit(st, index, start, end)
+            self._frames_in_unit(st, index, start, end, in_range(at, start, end))
         self._continue_quotes(st)
         frames = self._frames(st)
         doc._.frames = frames
@@ -443,10 +444,10 @@ class Attribution:
         cands.sort(key=lambda c: (-(c.end - c.start), priority[c.role], c.start))
         taken: set[int] = set()
         for cand in cands:
-            if any(i in taken for i in range(cand.start, cand.end)):
+            if not taken.isdisjoint(range(cand.start, cand.end)):
                 continue
             taken.update(range(cand.start, cand.end))
-            st.covered.update((i, cand) for i in range(cand.start, cand.end))
+            st.covered.update(dict.fromkeys(range(cand.start, cand.end), cand))
             st.cand_start[cand.start] = cand
             st.cand_end[cand.end] = cand
         offices: dict[str, Source] = {}
@@ -988,10 +989,12 @@ class Attribution:
 
     # -------------------------------------------------------- reporting frames
 
-    def _frames_in_unit(self, st: _DocState, n: int, start: int, end: int) -> None:
-        low, triggers = st.low, self.triggers
+    def _frames_in_unit(self, st: _DocState, n: int, start: int, end: int, at: list[int]) -> None:
+        """`at`: the unit's words that a frame can start at (reporting verbs, 'according'); the rules move on
+        by one word past any other."""
+        low = st.low
         i = start
-        for t in [t for t in range(start, end) if low[t] in triggers]:  # other words only move on by one
+        for t in at:
             if t < i:
                 continue
             i = t
