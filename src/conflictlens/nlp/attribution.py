@@ -138,17 +138,20 @@ class _Cand:
 
 
 class _LazyCand(_Cand):
-    """A candidate whose Source is built at its first use: most role phrases and actor mentions never
-    speak, and naming them (state bodies, possessives, the words as written) costs more than finding them."""
+    """A candidate whose Source is built at its first use, as `build(*args)`: most role phrases and actor
+    mentions never speak, and naming them (state bodies, possessives, the words as written) costs more than
+    finding them. (A builder and an argument tuple, not a closure: a closure's cells are objects of their own
+    for the cyclic GC to count and scan.)"""
 
-    def __init__(self, start: int, end: int, role: str, build: Callable[[], Source], head: str = ""):
-        self._build: Optional[Callable[[], Source]] = build
+    def __init__(self, start: int, end: int, role: str, build: Callable[..., Source], args: tuple, head: str = ""):
+        self._build: Optional[Callable[..., Source]] = build
+        self._args = args
         super().__init__(start, end, role, None, head=head)
 
     @property
     def source(self) -> Optional[Source]:
         if self._build is not None:
-            self._source, self._build = self._build(), None
+            self._source, self._build, self._args = self._build(*self._args), None, ()
         return self._source
 
     @source.setter
@@ -335,6 +338,11 @@ class Attribution:
             span._.source = source
             spans.append(span)
         doc.spans["sources"] = spans
+        # the candidates' lazy builders refer back to the state: breaking the cycle here lets reference
+        # counting free the state at once instead of leaving it (and the Doc it holds) to the cyclic GC
+        st.cand_start.clear()
+        st.cand_end.clear()
+        st.covered.clear()
         return doc
 
     # -------------------------------------------------------- per-document indexes
@@ -438,8 +446,7 @@ class Attribution:
         published = st.doc._.published
         for span in st.actors:  # "residents said": the role words read better than a generic actor's name
             role = "generic" if span.actor.kind in GENERIC_KINDS else "actor"
-            cands.append(_LazyCand(span.start, span.end, role,
-                                   lambda span=span: self._actor_source(span.actor, span, published)))
+            cands.append(_LazyCand(span.start, span.end, role, self._actor_source, (span.actor, span, published)))
         priority = {"outlet": 0, "office": 1, "inst": 1, "actor": 2, "role": 3, "anaphor": 3, "generic": 4}
         cands.sort(key=lambda c: (-(c.end - c.start), priority[c.role], c.start))
         taken: set[int] = set()
@@ -772,17 +779,20 @@ class Attribution:
                 and low[h - 1] in lex["anaphora"]["same"] and low[h] in lex["anaphora"]["heads"]):
             return _Cand(left, right, "anaphor", Source(name=self._phrase_name(st, left, right, None), kind=kind,
                                                         span=chars), head=low[h])
-        def build() -> Source:
-            named = name
-            if named is None and kind == "spokesperson":
-                named = self._spokesperson_name(st, left, h, det, post_actor)
-            if named is None:
-                named = self._possessive_name(st, left, right, h, det, affs)
-            source = Source(name=named or self._phrase_name(st, left, right, post_actor), kind=kind,
-                            affiliation=min(affs)[1] if affs else None, span=chars, kb_id=linked)
-            return self._state_body(st, left, right, h, affs, source)
+        return _LazyCand(left, right, "role", self._role_source,
+                         (st, left, right, h, kind, det, name, post_actor, affs, linked), head=low[h])
 
-        return _LazyCand(left, right, "role", build, head=low[h])
+    def _role_source(self, st: _DocState, left: int, right: int, h: int, kind: str, det: Optional[str],
+                     name: Optional[str], post_actor: Optional[Mention], affs: list[tuple[int, str]],
+                     linked: Optional[str]) -> Source:
+        """The Source a role phrase names (built when the phrase is first used as a source)."""
+        if name is None and kind == "spokesperson":
+            name = self._spokesperson_name(st, left, h, det, post_actor)
+        if name is None:
+            name = self._possessive_name(st, left, right, h, det, affs)
+        source = Source(name=name or self._phrase_name(st, left, right, post_actor), kind=kind,
+                        affiliation=min(affs)[1] if affs else None, span=st.chars(left, right), kb_id=linked)
+        return self._state_body(st, left, right, h, affs, source)
 
     def _spokesperson_name(self, st: _DocState, left: int, h: int, det: Optional[str],
                            post_actor: Optional[Mention]) -> Optional[str]:
