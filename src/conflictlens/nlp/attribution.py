@@ -223,8 +223,6 @@ class _DocState:
     doc: Doc
     shapes: list[_Shape]
     low: list[str]
-    cap: list[bool]  # a capitalised word (title case or upper case letters)
-    punct: list[bool]  # punctuation, quotation mark or white space
     units: list[tuple[int, int]]
     unit_of: list[int]
     idx: list[int]  # character offset of each token
@@ -236,6 +234,7 @@ class _DocState:
     places: dict[tuple[int, int], Location]
     text: str = ""  # the document's text
     actor_at: dict[int, Mention] = field(default_factory=dict)  # the first actor mention over each token
+    looked_at: list[int] = field(default_factory=list)  # the words of Attribution.looked_at, in order
     marks_end: dict[int, list[tuple[int, str, object]]] = field(default_factory=dict)
     marks_start: dict[int, list[tuple[int, str, object]]] = field(default_factory=dict)
     cand_start: dict[int, _Cand] = field(default_factory=dict)
@@ -306,6 +305,10 @@ class Attribution:
         self._add(tok, "descriptor", (("d", d) for d in self.lex["descriptors"]))
         self.verbs = self.lex["verbs"]
         self.triggers = {*self.verbs, "according"}  # the words a reporting frame can start at
+        # every word a rule looks for word by word (time words, role heads, outlet name endings, reporting verbs):
+        # one pass over the document finds them all
+        self.looked_at = frozenset(self.lex["time_words"]) | set(self.lex["time_prefixes"]) | set(self.lex["heads"]) \
+            | set(self.lex["outlet_endings"]) | self.triggers
         self.bodies_by_head: dict[str, list[dict]] = {}  # the state bodies by head word, in list order
         for body in self.lex["state_bodies"]:
             self.bodies_by_head.setdefault(body["head"], []).append(body)
@@ -326,7 +329,7 @@ class Attribution:
         st = self._state(doc)
         self._marks(st)
         self._candidates(st)
-        at = positions(st.low, self.triggers)  # the words a frame can start at, found in one pass
+        at = [i for i in st.looked_at if st.low[i] in self.triggers]  # the words a frame can start at
         for index, (start, end) in enumerate(st.units):
             self._frames_in_unit(st, index, start, end, in_range(at, start, end))
         self._continue_quotes(st)
@@ -400,10 +403,11 @@ class Attribution:
         unit_of = [0] * n_tokens
         for n, (s, e) in enumerate(units):
             unit_of[s:e] = [n] * (e - s)
+        looked_at = positions(low, self.looked_at)  # one pass for the word lists below
         times = {i for span in doc.spans.get("times", []) for i in range(span.start, span.end)}
         time_words, time_prefixes = self.lex["time_words"], self.lex["time_prefixes"]
-        times.update(i for i, w in enumerate(low) if w in time_words)
-        for i in reversed([i for i, w in enumerate(low) if w in time_prefixes]):  # "on Wednesday", "late last night"
+        times.update(i for i in looked_at if low[i] in time_words)
+        for i in reversed([i for i in looked_at if low[i] in time_prefixes]):  # "on Wednesday", "late last night"
             if i + 1 in times:
                 times.add(i)
         actors = actor_mentions(doc)
@@ -416,10 +420,10 @@ class Attribution:
         for ref in actors:
             for i in range(ref.start, ref.end):
                 actor_at.setdefault(i, ref)
-        return _DocState(doc=doc, shapes=shapes, low=low, cap=[shape.cap for shape in shapes],
-                         punct=[shape.punct for shape in shapes], units=units, unit_of=unit_of, idx=idx,
+        return _DocState(doc=doc, shapes=shapes, low=low, units=units, unit_of=unit_of, idx=idx,
                          para_of=para_of, times=times, actors=actors, actor_end={s.end: s for s in actors},
-                         actor_start={s.start: s for s in actors}, places=places, text=table.doc_text, actor_at=actor_at)
+                         actor_start={s.start: s for s in actors}, places=places, text=table.doc_text, actor_at=actor_at,
+                         looked_at=looked_at)
 
     def _marks(self, st: _DocState) -> None:
         """Dictionary matches (outlets, institutions, countries, offices, descriptors) that pass the case check."""
@@ -502,7 +506,7 @@ class Attribution:
                 nxt = right
                 if nxt < unit_end and low[nxt] in lex["reject_next"]:
                     break
-                if not described and nxt < unit_end and st.cap[nxt] and nxt not in st.times:
+                if not described and nxt < unit_end and st.shapes[nxt].cap and nxt not in st.times:
                     break  # part of a longer name ("CNN Turk", "The National Guard")
                 if any(a.start < e and a.end > s and (a.start < s or a.end > e) for a in st.actors):
                     break
@@ -515,13 +519,13 @@ class Attribution:
                 break  # the longest outlet match at this start
         known = {i for c in found for i in range(c.start, c.end)}
         endings = lex["outlet_endings"]
-        for i in [i for i, w in enumerate(low) if w in endings]:  # unlisted outlets named like outlets: "Tigris Wire"
-            if not st.cap[i] or i in known or i in st.actor_at:
+        for i in [i for i in st.looked_at if low[i] in endings]:  # unlisted outlets named like outlets: "Tigris Wire"
+            if not st.shapes[i].cap or i in known or i in st.actor_at:
                 continue
             unit_start = st.units[st.unit_of[i]][0]
             start = i
             while start > unit_start and (self._capitalised(st, start - 1, unit_start) or (
-                    st.cap[start - 1] and start - 1 == unit_start)) and start - 1 not in known:
+                    st.shapes[start - 1].cap and start - 1 == unit_start)) and start - 1 not in known:
                 start -= 1
             if start < i and not any(j in st.actor_at for j in range(start, i)):
                 found.append(_Cand(start, i + 1, "outlet", Source(name=st.text_of(start, i + 1), kind="outlet",
@@ -539,7 +543,7 @@ class Attribution:
                 j = country[0]
             elif w in self.lex["outlet_modifiers"] or w == "-" or w == "'s":
                 j -= 1
-            elif st.cap[j - 1] and j - 1 > unit_start:
+            elif st.shapes[j - 1].cap and j - 1 > unit_start:
                 j -= 1
             elif w in ("the", "a", "an"):
                 return j - 1
@@ -651,17 +655,17 @@ class Attribution:
 
     def _name_run(self, st: _DocState, start: int, unit_end: int) -> int:
         """End of a run of capitalised words (a person's name) starting at `start`."""
-        low, cap = st.low, st.cap
+        low, shapes = st.low, st.shapes
         k = start
         while k < unit_end and k - start < 6:
-            if cap[k] and k not in st.times:
+            if shapes[k].cap and k not in st.times:
                 k += 1
             elif low[k] in NAME_PARTICLES or (
                     low[k] in ("-", "'") and k + 1 < unit_end and st.shapes[k + 1].title and k > start):
                 k += 1
             else:
                 break
-        while k > start and not cap[k - 1]:
+        while k > start and not shapes[k - 1].cap:
             k -= 1
         return k
 
@@ -670,7 +674,7 @@ class Attribution:
     def _roles(self, st: _DocState) -> list[_Cand]:
         heads, low = self.lex["heads"], st.low
         found, i = [], 0
-        for h in [h for h, w in enumerate(low) if w in heads]:  # only head words can start a role phrase
+        for h in [h for h in st.looked_at if low[h] in heads]:  # only head words can start a role phrase
             if h < i:
                 continue  # inside the role phrase found last
             kind = heads[low[h]]
@@ -688,7 +692,7 @@ class Attribution:
             return None  # "The Arakan Army" is a name, not a role
         if h + 1 < len(low) and low[h + 1] in lex["adjective_before"]:
             return None  # "official figures": the head word is an adjective here
-        if st.cap[h] and h + 1 < len(low) and (st.cap[h + 1] or low[h + 1] == "'s") and \
+        if st.shapes[h].cap and h + 1 < len(low) and (st.shapes[h + 1].cap or low[h + 1] == "'s") and \
                 h > st.units[st.unit_of[h]][0]:
             return None  # "Monywa People's Defence Force": a word of a longer name
         unit_start, unit_end = st.units[st.unit_of[h]]
@@ -884,7 +888,7 @@ class Attribution:
 
     def _capitalised(self, st: _DocState, i: int, unit_start: int) -> bool:
         """A capitalised word that may be part of a name (not a sentence-initial 'But' or a weekday)."""
-        if not st.cap[i] or i in st.times:
+        if not st.shapes[i].cap or i in st.times:
             return False
         return st.low[i] not in self.lex["not_names"] and st.low[i] not in self.verbs
 
@@ -900,7 +904,7 @@ class Attribution:
         found = self._object_head(st, k, unit_end)
         if found is not None:
             end, low = found[0], st.low
-            if end + 1 < unit_end and low[end] == "'s" and st.cap[end + 1]:  # "of Russia's Belgorod region"
+            if end + 1 < unit_end and low[end] == "'s" and st.shapes[end + 1].cap:  # "of Russia's Belgorod region"
                 end = self._name_run(st, end + 1, unit_end)
                 if end < unit_end and st.shapes[end].lower_alpha and low[end] not in self.verbs:
                     end += 1
@@ -1260,7 +1264,7 @@ class Attribution:
         """'a medical source at one of the city's hospitals said': a source phrase, then a prepositional phrase."""
         low = st.low
         for p in range(j - 1, max(u_start, j - 11), -1):
-            if low[p] in self.verbs or low[p] in (",", "that", "who", "which") or (st.punct[p] and low[p] != "-"):
+            if low[p] in self.verbs or low[p] in (",", "that", "who", "which") or (st.shapes[p].punct and low[p] != "-"):
                 return None
             cand = st.cand_end.get(p)
             if cand is not None and cand.role != "outlet" and (
@@ -1281,7 +1285,7 @@ class Attribution:
         while k > u_start and end - k < 9 and st.covered.get(k - 1, _ROLE).role == "role" and (
                 self._capitalised(st, k - 1, u_start) or (st.low[k - 1] in NAME_LINKS and k - 1 > u_start)):
             k -= 1
-        while k < end and not st.cap[k]:
+        while k < end and not st.shapes[k].cap:
             k += 1
         return self._name_source(st, k, end) if end > k else None
 
@@ -1303,7 +1307,7 @@ class Attribution:
         return k
 
     def _only_punct(self, st: _DocState, k: int, u_end: int) -> bool:
-        return all(st.punct[x] or x in st.times for x in range(k, u_end))
+        return all(st.shapes[x].punct or x in st.times for x in range(k, u_end))
 
     def _resolve(self, st: _DocState, cand: _Cand, n: int, verb: str) -> Optional[list[Source]]:
         """The chain a source phrase brings (outermost first), with `verb` on the phrase's own source."""
