@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Optional
 
 from spacy.language import Language
@@ -100,8 +100,11 @@ class TallyFinder:
         self.doc = doc
         self.words = lower_words(doc)
         self.lex = get_words()
-        self.times = spans_in(doc, "times", 0, len(doc))  # every time expression, in text order
-        self.time_tokens = {i for s in self.times for i in range(s.start, s.end)}
+
+    @cached_property
+    def time_tokens(self) -> set[int]:
+        """The tokens inside time expressions (read when a number is looked at: most documents need none)."""
+        return {i for s in self.doc.spans.get("times", []) for i in range(s.start, s.end)}
 
     def run(self) -> list[Tally]:
         tallies = []
@@ -124,7 +127,9 @@ class TallyFinder:
     def _since_sentences(self) -> set[int]:
         """The sentences (by number) with a 'since ...' time expression: rulekit.since_time of each."""
         table, found = token_table(self.doc), set()
-        for span in self.times:
+        if "since" not in self.words:
+            return found  # no time expression opens with it
+        for span in spans_in(self.doc, "times", 0, len(self.doc)):
             n = table.sent_of[span.start]
             if n not in found and self.words[span.start] == "since" and span.end <= table.sentences[n][1] \
                     and span._.when is not None:
