@@ -701,9 +701,10 @@ class Attribution:
         while j > unit_start and h - j < 10:
             w = low[j - 1]
             actor = st.actor_end.get(j)
-            inst = st.mark_ending(j, "inst")
-            country = st.mark_ending(j, "country")
-            outlet = st.mark_ending(j, "outlet")
+            marked = j in st.marks_end  # few words end a dictionary match
+            inst = st.mark_ending(j, "inst") if marked else None
+            country = st.mark_ending(j, "country") if marked else None
+            outlet = st.mark_ending(j, "outlet") if marked else None
             if actor is not None and actor.start >= unit_start:
                 affs.append(self._actor_affiliation(actor))
                 j = actor.start
