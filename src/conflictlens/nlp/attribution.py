@@ -18,11 +18,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple, Optional
+from typing import Callable, NamedTuple, Optional
 
 import yaml
 from spacy.language import Language
-from spacy.attrs import IDX, ORTH, SPACY
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
@@ -30,6 +29,7 @@ from ..kb import DATA_DIR, LEXICON_DIR, get_kb
 from ..model import Actor, Location, Source
 from . import extensions  # noqa: F401  (declares the extensions)
 from .extensions import Frame
+from .tokentable import token_table
 
 log = logging.getLogger(__name__)
 
@@ -137,6 +137,28 @@ class _Cand:
     anaphoric: bool = False  # "the prime minister": the office named before, if any
 
 
+class _LazyCand(_Cand):
+    """A candidate whose Source is built at its first use, as `build(*args)`: most role phrases and actor
+    mentions never speak, and naming them (state bodies, possessives, the words as written) costs more than
+    finding them. (A builder and an argument tuple, not a closure: a closure's cells are objects of their own
+    for the cyclic GC to count and scan.)"""
+
+    def __init__(self, start: int, end: int, role: str, build: Callable[..., Source], args: tuple, head: str = ""):
+        self._build: Optional[Callable[..., Source]] = build
+        self._args = args
+        super().__init__(start, end, role, None, head=head)
+
+    @property
+    def source(self) -> Optional[Source]:
+        if self._build is not None:
+            self._source, self._build, self._args = self._build(*self._args), None, ()
+        return self._source
+
+    @source.setter
+    def source(self, value: Optional[Source]) -> None:
+        self._source = value
+
+
 class _Shape(NamedTuple):
     text: str
     lower: str
@@ -149,15 +171,36 @@ class _Shape(NamedTuple):
     newline: bool
 
 
-@dataclass
-class _ActorRef:
-    """An actor mention of the actors component, read once per document."""
+class Mention(NamedTuple):
+    """An actor mention of doc.spans["actors"] as plain values: no Span, so nothing that holds the Doc."""
 
     start: int
     end: int
     start_char: int
     end_char: int
     actor: Actor
+
+
+_MENTIONS_KEY = "conflictlens.attribution.mentions"
+
+
+def actor_mentions(doc: Doc) -> list[Mention]:
+    """The actor mentions that have an actor, in the group's order, read once per Doc and shared by
+    attribution, statements, relations and checks (each `span._.actor` goes through spaCy's Underscore and
+    each Span made from the group makes Tokens). Kept in doc.user_data for as long as the group is the
+    same object of the same length (components that set a group replace it)."""
+    group = doc.spans.get("actors")
+    if group is None:
+        return []
+    held = doc.user_data.get(_MENTIONS_KEY)
+    if held is None or held[0] is not group or held[1] != len(group):
+        mentions = []
+        for span in group:
+            actor = span._.actor  # one extension read per span
+            if actor is not None:
+                mentions.append(Mention(span.start, span.end, span.start_char, span.end_char, actor))
+        held = doc.user_data[_MENTIONS_KEY] = (group, len(group), mentions)
+    return held[2]
 
 
 _ROLE = _Cand(0, 0, "role", None)  # what an uncovered token counts as in a name run
@@ -180,19 +223,18 @@ class _DocState:
     doc: Doc
     shapes: list[_Shape]
     low: list[str]
-    spaced: list[bool]  # a space follows the word
-    cap: list[bool]  # a capitalised word (title case or upper case letters)
-    punct: list[bool]  # punctuation, quotation mark or white space
     units: list[tuple[int, int]]
     unit_of: list[int]
     idx: list[int]  # character offset of each token
     para_of: list[int]  # paragraph number of each token (paragraphs end at line breaks)
     times: set[int]
-    actors: list[_ActorRef]
-    actor_end: dict[int, _ActorRef]
-    actor_start: dict[int, _ActorRef]
+    actors: list[Mention]
+    actor_end: dict[int, Mention]
+    actor_start: dict[int, Mention]
     places: dict[tuple[int, int], Location]
-    actor_tokens: set[int] = field(default_factory=set)
+    text: str = ""  # the document's text
+    actor_at: dict[int, Mention] = field(default_factory=dict)  # the first actor mention over each token
+    looked_at: list[int] = field(default_factory=list)  # the words of Attribution.looked_at, in order
     marks_end: dict[int, list[tuple[int, str, object]]] = field(default_factory=dict)
     marks_start: dict[int, list[tuple[int, str, object]]] = field(default_factory=dict)
     cand_start: dict[int, _Cand] = field(default_factory=dict)
@@ -201,8 +243,8 @@ class _DocState:
     detections: list[_Detection] = field(default_factory=list)
     mentions: dict[tuple[int, int], Source] = field(default_factory=dict)
 
-    def covering_actor(self, i: int) -> Optional[_ActorRef]:
-        return next((s for s in self.actors if s.start <= i < s.end), None)
+    def covering_actor(self, i: int) -> Optional[Mention]:
+        return self.actor_at.get(i)
 
     def para(self, char: int) -> int:
         return self.para_of[max(0, bisect.bisect_right(self.idx, char) - 1)]
@@ -219,15 +261,22 @@ class _DocState:
         return self.idx[start], self.end_char(end - 1)
 
     def text_of(self, start: int, end: int) -> str:
-        """The words start..end as written."""
-        return "".join(self.shapes[i].text + (" " if self.spaced[i] and i < end - 1 else "")
-                       for i in range(start, end))
+        """The words start..end as written (a token is followed by one space or none)."""
+        if end <= start:
+            return ""
+        return self.text[self.idx[start]:self.end_char(end - 1)]
 
     def mark_ending(self, end: int, kind: str):
-        return next(((s, v) for s, k, v in self.marks_end.get(end, []) if k == kind), None)
+        for s, k, v in self.marks_end.get(end, ()):
+            if k == kind:
+                return s, v
+        return None
 
     def mark_starting(self, start: int, kind: str):
-        return next(((e, v) for e, k, v in self.marks_start.get(start, []) if k == kind), None)
+        for e, k, v in self.marks_start.get(start, ()):
+            if k == kind:
+                return e, v
+        return None
 
 
 class Attribution:
@@ -255,8 +304,15 @@ class Attribution:
         self._add(tok, "office", ((o.id, t) for o in kb.offices.values() for t in o.titles))
         self._add(tok, "descriptor", (("d", d) for d in self.lex["descriptors"]))
         self.verbs = self.lex["verbs"]
-        self.strings = nlp.vocab.strings
-        self.shapes: dict[int, _Shape] = {}
+        self.triggers = {*self.verbs, "according"}  # the words a reporting frame can start at
+        # every word a rule looks for word by word (time words, role heads, outlet name endings, reporting verbs):
+        # one pass over the document finds them all
+        self.looked_at = frozenset(self.lex["time_words"]) | set(self.lex["time_prefixes"]) | set(self.lex["heads"]) \
+            | set(self.lex["outlet_endings"]) | self.triggers
+        self.bodies_by_head: dict[str, list[dict]] = {}  # the state bodies by head word, in list order
+        for body in self.lex["state_bodies"]:
+            self.bodies_by_head.setdefault(body["head"], []).append(body)
+        self.shapes: dict[str, _Shape] = {}
         log.info("attribution: %d outlets, %d states, %d offices", len(kb.outlets), len(states), len(kb.offices))
 
     def _add(self, tokenizer, kind: str, pairs) -> None:
@@ -273,8 +329,9 @@ class Attribution:
         st = self._state(doc)
         self._marks(st)
         self._candidates(st)
+        at = [i for i in st.looked_at if st.low[i] in self.triggers]  # the words a frame can start at
         for index, (start, end) in enumerate(st.units):
-            self._frames_in_unit(st, index, start, end)
+            self._frames_in_unit(st, index, start, end, in_range(at, start, end))
         self._continue_quotes(st)
         frames = self._frames(st)
         doc._.frames = frames
@@ -284,75 +341,89 @@ class Attribution:
             span._.source = source
             spans.append(span)
         doc.spans["sources"] = spans
+        # the candidates' lazy builders refer back to the state: breaking the cycle here lets reference
+        # counting free the state at once instead of leaving it (and the Doc it holds) to the cyclic GC
+        st.cand_start.clear()
+        st.cand_end.clear()
+        st.covered.clear()
         return doc
 
     # -------------------------------------------------------- per-document indexes
 
-    def _shape(self, orth: int) -> _Shape:
+    def _shape(self, text: str) -> _Shape:
         """What the rules ask of a word, computed once per distinct word."""
-        shape = self.shapes.get(orth)
+        shape = self.shapes.get(text)
         if shape is None:
-            text = self.strings[orth]
             quote = text in QUOTES
             space = text.isspace()
             shape = _Shape(text, text.lower(), (text.istitle() or text.isupper()) and text.isalpha(), text.istitle(),
                            text.isalpha(), text.isalpha() and text.islower(),
                            quote or space or not any(ch.isalnum() for ch in text), quote, space and "\n" in text)
             if len(self.shapes) < 500_000:
-                self.shapes[orth] = shape
+                self.shapes[text] = shape
         return shape
 
     def _state(self, doc: Doc) -> _DocState:
-        shapes = [self._shape(orth) for orth in doc.to_array(ORTH).tolist()]  # 1-D: a 2-D tolist() is slow
-        low = [shape.lower for shape in shapes]
-        quote = [shape.quote for shape in shapes]
-        newline = [shape.newline for shape in shapes]
-        spaced = [bool(space) for space in doc.to_array(SPACY).tolist()]
-        idx = doc.to_array(IDX).tolist()
-        para_of, para = [], 0
-        for brk in newline:
-            para_of.append(para)
-            para += brk
+        table = token_table(doc)
+        shapes = list(map(self.shapes.get, table.text))  # the words seen before: most of them
+        if None in shapes:
+            shapes = [shape or self._shape(text) for shape, text in zip(shapes, table.text)]
+        low, idx, n_tokens = table.lower, table.idx, len(table)
+        breaks = [i for i, shape in enumerate(shapes) if shape.newline]
+        para_of: list[int] = []  # paragraph number of each token: the line breaks before it
+        for k, brk in enumerate(breaks):
+            para_of.extend([k] * (brk + 1 - len(para_of)))
+        para_of.extend([len(breaks)] * (n_tokens - len(para_of)))
         units: list[list[int]] = []
-        for sent in doc.sents:
-            start = sent.start
-            for i in range(sent.start, sent.end):
-                if newline[i]:
-                    if i > start:
-                        units.append([start, i])
-                    start = i + 1
-            if sent.end > start:
-                units.append([start, sent.end])
+        for s_start, s_end in table.sentences:  # a sentence split at its line breaks
+            start = s_start
+            for i in breaks[bisect.bisect_left(breaks, s_start):bisect.bisect_left(breaks, s_end)]:
+                if i > start:
+                    units.append([start, i])
+                start = i + 1
+            if s_end > start:
+                units.append([start, s_end])
+        quotes = [i for i, shape in enumerate(shapes) if shape.quote]
+
+        def spaced(i: int) -> bool:  # a space follows word i (spaCy keeps one space or none)
+            return table.char_end(i) < (idx[i + 1] if i + 1 < n_tokens else len(table.doc_text))
+
         for k in range(len(units) - 1):  # quotation marks the sentencizer put on the wrong side
             s, e = units[k]
             nxt = units[k + 1]
-            if nxt[0] != e or sum(quote[s:e]) % 2 == 0:
+            if nxt[0] != e or (bisect.bisect_left(quotes, e) - bisect.bisect_left(quotes, s)) % 2 == 0:
                 continue
-            if e - s > 1 and quote[e - 1] and spaced[e - 2]:  # an opening mark
+            if e - s > 1 and shapes[e - 1].quote and spaced(e - 2):  # an opening mark
                 units[k][1] -= 1
                 units[k + 1][0] -= 1
-            elif nxt[1] > nxt[0] and quote[nxt[0]] and not spaced[e - 1]:  # a closing one
+            elif nxt[1] > nxt[0] and shapes[nxt[0]].quote and not spaced(e - 1):  # a closing one
                 units[k][1] += 1
                 units[k + 1][0] += 1
         units = [(s, e) for s, e in units if e > s]
-        unit_of = [0] * len(doc)
+        unit_of = [0] * n_tokens
         for n, (s, e) in enumerate(units):
-            for i in range(s, e):
-                unit_of[i] = n
+            unit_of[s:e] = [n] * (e - s)
+        looked_at = positions(low, self.looked_at)  # one pass for the word lists below
         times = {i for span in doc.spans.get("times", []) for i in range(span.start, span.end)}
-        times.update(i for i, w in enumerate(low) if w in self.lex["time_words"])
-        for i in range(len(low) - 2, -1, -1):  # "on Wednesday", "late last night"
-            if low[i] in self.lex["time_prefixes"] and i + 1 in times:
+        time_words, time_prefixes = self.lex["time_words"], self.lex["time_prefixes"]
+        times.update(i for i in looked_at if low[i] in time_words)
+        for i in reversed([i for i in looked_at if low[i] in time_prefixes]):  # "on Wednesday", "late last night"
+            if i + 1 in times:
                 times.add(i)
-        actors = [_ActorRef(s.start, s.end, s.start_char, s.end_char, s._.actor) for s in doc.spans.get("actors", [])
-                  if s._.actor is not None]
-        places = {(s.start, s.end): s._.location for s in doc.spans.get("places", []) if s._.location is not None}
-        st = _DocState(doc=doc, shapes=shapes, low=low, spaced=spaced, cap=[shape.cap for shape in shapes],
-                       punct=[shape.punct for shape in shapes], units=units, unit_of=unit_of, idx=idx,
-                       para_of=para_of, times=times, actors=actors, actor_end={s.end: s for s in actors},
-                       actor_start={s.start: s for s in actors}, places=places)
-        st.actor_tokens = {i for s in actors for i in range(s.start, s.end)}
-        return st
+        actors = actor_mentions(doc)
+        places = {}
+        for s in doc.spans.get("places", []):
+            location = s._.location
+            if location is not None:
+                places[(s.start, s.end)] = location
+        actor_at: dict[int, Mention] = {}
+        for ref in actors:
+            for i in range(ref.start, ref.end):
+                actor_at.setdefault(i, ref)
+        return _DocState(doc=doc, shapes=shapes, low=low, units=units, unit_of=unit_of, idx=idx,
+                         para_of=para_of, times=times, actors=actors, actor_end={s.end: s for s in actors},
+                         actor_start={s.start: s for s in actors}, places=places, text=table.doc_text, actor_at=actor_at,
+                         looked_at=looked_at)
 
     def _marks(self, st: _DocState) -> None:
         """Dictionary matches (outlets, institutions, countries, offices, descriptors) that pass the case check."""
@@ -376,17 +447,18 @@ class Attribution:
         cands += self._offices(st)
         cands += self._roles(st)
         cands += self._institutions(st)
+        published = st.doc._.published
         for span in st.actors:  # "residents said": the role words read better than a generic actor's name
             role = "generic" if span.actor.kind in GENERIC_KINDS else "actor"
-            cands.append(_Cand(span.start, span.end, role, self._actor_source(span.actor, span, st.doc._.published)))
+            cands.append(_LazyCand(span.start, span.end, role, self._actor_source, (span.actor, span, published)))
         priority = {"outlet": 0, "office": 1, "inst": 1, "actor": 2, "role": 3, "anaphor": 3, "generic": 4}
         cands.sort(key=lambda c: (-(c.end - c.start), priority[c.role], c.start))
         taken: set[int] = set()
         for cand in cands:
-            if any(i in taken for i in range(cand.start, cand.end)):
+            if not taken.isdisjoint(range(cand.start, cand.end)):
                 continue
             taken.update(range(cand.start, cand.end))
-            st.covered.update((i, cand) for i in range(cand.start, cand.end))
+            st.covered.update(dict.fromkeys(range(cand.start, cand.end), cand))
             st.cand_start[cand.start] = cand
             st.cand_end[cand.end] = cand
         offices: dict[str, Source] = {}
@@ -434,7 +506,7 @@ class Attribution:
                 nxt = right
                 if nxt < unit_end and low[nxt] in lex["reject_next"]:
                     break
-                if not described and nxt < unit_end and st.cap[nxt] and nxt not in st.times:
+                if not described and nxt < unit_end and st.shapes[nxt].cap and nxt not in st.times:
                     break  # part of a longer name ("CNN Turk", "The National Guard")
                 if any(a.start < e and a.end > s and (a.start < s or a.end > e) for a in st.actors):
                     break
@@ -446,15 +518,16 @@ class Attribution:
                                    context=context))
                 break  # the longest outlet match at this start
         known = {i for c in found for i in range(c.start, c.end)}
-        for i, w in enumerate(low):  # unlisted outlets named like outlets: "Tigris Wire", "Levant Dispatch"
-            if w not in lex["outlet_endings"] or not st.cap[i] or i in known or i in st.actor_tokens:
+        endings = lex["outlet_endings"]
+        for i in [i for i in st.looked_at if low[i] in endings]:  # unlisted outlets named like outlets: "Tigris Wire"
+            if not st.shapes[i].cap or i in known or i in st.actor_at:
                 continue
             unit_start = st.units[st.unit_of[i]][0]
             start = i
             while start > unit_start and (self._capitalised(st, start - 1, unit_start) or (
-                    st.cap[start - 1] and start - 1 == unit_start)) and start - 1 not in known:
+                    st.shapes[start - 1].cap and start - 1 == unit_start)) and start - 1 not in known:
                 start -= 1
-            if start < i and not any(j in st.actor_tokens for j in range(start, i)):
+            if start < i and not any(j in st.actor_at for j in range(start, i)):
                 found.append(_Cand(start, i + 1, "outlet", Source(name=st.text_of(start, i + 1), kind="outlet",
                                                                   span=st.chars(start, i + 1))))
         return found
@@ -470,7 +543,7 @@ class Attribution:
                 j = country[0]
             elif w in self.lex["outlet_modifiers"] or w == "-" or w == "'s":
                 j -= 1
-            elif st.cap[j - 1] and j - 1 > unit_start:
+            elif st.shapes[j - 1].cap and j - 1 > unit_start:
                 j -= 1
             elif w in ("the", "a", "an"):
                 return j - 1
@@ -517,7 +590,7 @@ class Attribution:
         return Source(name=entry.name, kind="other" if entry.kind == "other" else "outlet",
                       affiliation=affiliation, span=chars, kb_id=entry.id)
 
-    def _actor_source(self, actor: Actor, span: _ActorRef, day) -> Source:
+    def _actor_source(self, actor: Actor, span: Mention, day) -> Source:
         """An actor speaking: armed groups and parties as 'group', states, their forces and persons as 'official'."""
         kind = SPEAKER_KIND.get(actor.kind, "other")
         entry = self.kb.actors.get(actor.kb_id) if actor.kb_id else None
@@ -582,17 +655,17 @@ class Attribution:
 
     def _name_run(self, st: _DocState, start: int, unit_end: int) -> int:
         """End of a run of capitalised words (a person's name) starting at `start`."""
-        low, cap = st.low, st.cap
+        low, shapes = st.low, st.shapes
         k = start
         while k < unit_end and k - start < 6:
-            if cap[k] and k not in st.times:
+            if shapes[k].cap and k not in st.times:
                 k += 1
             elif low[k] in NAME_PARTICLES or (
                     low[k] in ("-", "'") and k + 1 < unit_end and st.shapes[k + 1].title and k > start):
                 k += 1
             else:
                 break
-        while k > start and not cap[k - 1]:
+        while k > start and not shapes[k - 1].cap:
             k -= 1
         return k
 
@@ -601,24 +674,25 @@ class Attribution:
     def _roles(self, st: _DocState) -> list[_Cand]:
         heads, low = self.lex["heads"], st.low
         found, i = [], 0
-        while i < len(low):
-            kind = heads.get(low[i])
-            compound = i + 1 < len(low) and low[i + 1] in heads and st.unit_of[i + 1] == st.unit_of[i]
-            cand = self._role(st, i, kind) if kind and not compound else None
+        for h in [h for h in st.looked_at if low[h] in heads]:  # only head words can start a role phrase
+            if h < i:
+                continue  # inside the role phrase found last
+            kind = heads[low[h]]
+            compound = h + 1 < len(low) and low[h + 1] in heads and st.unit_of[h + 1] == st.unit_of[h]
+            cand = self._role(st, h, kind) if kind and not compound else None
             if cand is not None:
                 found.append(cand)
                 i = cand.end
-            else:
-                i += 1
         return found
 
     def _role(self, st: _DocState, h: int, kind: str) -> Optional[_Cand]:
         low, lex = st.low, self.lex
-        if h in st.actor_tokens and st.covering_actor(h).actor.kind not in GENERIC_KINDS:
+        covering = st.actor_at.get(h)
+        if covering is not None and covering.actor.kind not in GENERIC_KINDS:
             return None  # "The Arakan Army" is a name, not a role
         if h + 1 < len(low) and low[h + 1] in lex["adjective_before"]:
             return None  # "official figures": the head word is an adjective here
-        if st.cap[h] and h + 1 < len(low) and (st.cap[h + 1] or low[h + 1] == "'s") and \
+        if st.shapes[h].cap and h + 1 < len(low) and (st.shapes[h + 1].cap or low[h + 1] == "'s") and \
                 h > st.units[st.unit_of[h]][0]:
             return None  # "Monywa People's Defence Force": a word of a longer name
         unit_start, unit_end = st.units[st.unit_of[h]]
@@ -627,9 +701,10 @@ class Attribution:
         while j > unit_start and h - j < 10:
             w = low[j - 1]
             actor = st.actor_end.get(j)
-            inst = st.mark_ending(j, "inst")
-            country = st.mark_ending(j, "country")
-            outlet = st.mark_ending(j, "outlet")
+            marked = j in st.marks_end  # few words end a dictionary match
+            inst = st.mark_ending(j, "inst") if marked else None
+            country = st.mark_ending(j, "country") if marked else None
+            outlet = st.mark_ending(j, "outlet") if marked else None
             if actor is not None and actor.start >= unit_start:
                 affs.append(self._actor_affiliation(actor))
                 j = actor.start
@@ -709,17 +784,23 @@ class Attribution:
                 and low[h - 1] in lex["anaphora"]["same"] and low[h] in lex["anaphora"]["heads"]):
             return _Cand(left, right, "anaphor", Source(name=self._phrase_name(st, left, right, None), kind=kind,
                                                         span=chars), head=low[h])
-        affiliation = min(affs)[1] if affs else None
+        return _LazyCand(left, right, "role", self._role_source,
+                         (st, left, right, h, kind, det, name, post_actor, affs, linked), head=low[h])
+
+    def _role_source(self, st: _DocState, left: int, right: int, h: int, kind: str, det: Optional[str],
+                     name: Optional[str], post_actor: Optional[Mention], affs: list[tuple[int, str]],
+                     linked: Optional[str]) -> Source:
+        """The Source a role phrase names (built when the phrase is first used as a source)."""
         if name is None and kind == "spokesperson":
             name = self._spokesperson_name(st, left, h, det, post_actor)
         if name is None:
             name = self._possessive_name(st, left, right, h, det, affs)
         source = Source(name=name or self._phrase_name(st, left, right, post_actor), kind=kind,
-                        affiliation=affiliation, span=chars, kb_id=linked)
-        return _Cand(left, right, "role", self._state_body(st, left, right, h, affs, source), head=low[h])
+                        affiliation=min(affs)[1] if affs else None, span=st.chars(left, right), kb_id=linked)
+        return self._state_body(st, left, right, h, affs, source)
 
     def _spokesperson_name(self, st: _DocState, left: int, h: int, det: Optional[str],
-                           post_actor: Optional[_ActorRef]) -> Optional[str]:
+                           post_actor: Optional[Mention]) -> Optional[str]:
         """A spokesperson of a named organisation under the organisation's name, as annotators name it:
         'a spokesman for the group' -> 'Baloch Yakjehti Committee spokesman', 'the council's military
         spokesman' -> 'Southern Transitional Council military spokesman', 'a Taliban police spokesman in the
@@ -765,7 +846,7 @@ class Attribution:
                 return f"{place}{noun} {rest}"
         return None
 
-    def _named_actor(self, st: _DocState, head: str, before: int) -> Optional[_ActorRef]:
+    def _named_actor(self, st: _DocState, head: str, before: int) -> Optional[Mention]:
         """The last actor named before `before`, within reach, whose canonical name has the word `head`."""
         para = st.para_of[before] if before < len(st.para_of) else st.para_of[-1]
         for span in reversed(st.actors):
@@ -777,9 +858,11 @@ class Attribution:
     def _state_body(self, st: _DocState, left: int, right: int, h: int, affs: list[tuple[int, str]],
                     source: Source) -> Source:
         """'Russia's defence ministry' -> 'Ministry of Defence of Russia', linked to the state's entry."""
+        bodies = self.bodies_by_head.get(st.low[h])
+        if not bodies:
+            return source
         words = set(st.low[left:right])
-        body = next((b for b in self.lex["state_bodies"] if b["head"] == st.low[h] and words.issuperset(b["words"])),
-                    None)
+        body = next((b for b in bodies if words.issuperset(b["words"])), None)
         if body is None:
             return source
         affs = [(rank, self.forces_country.get(aff, aff)) for rank, aff in affs
@@ -806,11 +889,11 @@ class Attribution:
 
     def _capitalised(self, st: _DocState, i: int, unit_start: int) -> bool:
         """A capitalised word that may be part of a name (not a sentence-initial 'But' or a weekday)."""
-        if not st.cap[i] or i in st.times:
+        if not st.shapes[i].cap or i in st.times:
             return False
         return st.low[i] not in self.lex["not_names"] and st.low[i] not in self.verbs
 
-    def _actor_affiliation(self, span: _ActorRef) -> tuple[int, str]:
+    def _actor_affiliation(self, span: Mention) -> tuple[int, str]:
         actor = span.actor
         entry = self.kb.actors.get(actor.kb_id) if actor.kb_id else None
         if actor.kind == "state" and entry is not None and entry.country:
@@ -822,7 +905,7 @@ class Attribution:
         found = self._object_head(st, k, unit_end)
         if found is not None:
             end, low = found[0], st.low
-            if end + 1 < unit_end and low[end] == "'s" and st.cap[end + 1]:  # "of Russia's Belgorod region"
+            if end + 1 < unit_end and low[end] == "'s" and st.shapes[end + 1].cap:  # "of Russia's Belgorod region"
                 end = self._name_run(st, end + 1, unit_end)
                 if end < unit_end and st.shapes[end].lower_alpha and low[end] not in self.verbs:
                     end += 1
@@ -900,7 +983,7 @@ class Attribution:
             end += 1  # "at the main hospital", "in the area"
         return end if end > k + 1 and low[k] in ("the", "a", "an") else None
 
-    def _group_antecedent(self, st: _DocState, before: int) -> Optional[_ActorRef]:
+    def _group_antecedent(self, st: _DocState, before: int) -> Optional[Mention]:
         """'the group': the last armed group named before it."""
         best = None
         for span in st.actors:
@@ -908,7 +991,7 @@ class Attribution:
                 best = span
         return best
 
-    def _phrase_name(self, st: _DocState, left: int, right: int, actor: Optional[_ActorRef]) -> str:
+    def _phrase_name(self, st: _DocState, left: int, right: int, actor: Optional[Mention]) -> str:
         """The phrase as written, the linked actor under its canonical name, a leading article in lower case."""
         name = st.text_of(left, right)
         if actor is not None and left <= actor.start and actor.end <= right:
@@ -921,16 +1004,19 @@ class Attribution:
 
     # -------------------------------------------------------- reporting frames
 
-    def _frames_in_unit(self, st: _DocState, n: int, start: int, end: int) -> None:
+    def _frames_in_unit(self, st: _DocState, n: int, start: int, end: int, at: list[int]) -> None:
+        """`at`: the unit's words that a frame can start at (reporting verbs, 'according'); the rules move on
+        by one word past any other."""
         low = st.low
         i = start
-        while i < end:
+        for t in at:
+            if t < i:
+                continue
+            i = t
             if low[i] == "according" and i + 1 < end and low[i + 1] == "to":
                 i = self._according(st, n, start, end, i)
             elif low[i] in self.verbs and low[i] != "according" and not self._covered(st, i):
                 i = self._verb(st, n, start, end, i)
-            else:
-                i += 1
 
     def _covered(self, st: _DocState, i: int) -> bool:
         return i in st.covered
@@ -1179,7 +1265,7 @@ class Attribution:
         """'a medical source at one of the city's hospitals said': a source phrase, then a prepositional phrase."""
         low = st.low
         for p in range(j - 1, max(u_start, j - 11), -1):
-            if low[p] in self.verbs or low[p] in (",", "that", "who", "which") or (st.punct[p] and low[p] != "-"):
+            if low[p] in self.verbs or low[p] in (",", "that", "who", "which") or (st.shapes[p].punct and low[p] != "-"):
                 return None
             cand = st.cand_end.get(p)
             if cand is not None and cand.role != "outlet" and (
@@ -1200,7 +1286,7 @@ class Attribution:
         while k > u_start and end - k < 9 and st.covered.get(k - 1, _ROLE).role == "role" and (
                 self._capitalised(st, k - 1, u_start) or (st.low[k - 1] in NAME_LINKS and k - 1 > u_start)):
             k -= 1
-        while k < end and not st.cap[k]:
+        while k < end and not st.shapes[k].cap:
             k += 1
         return self._name_source(st, k, end) if end > k else None
 
@@ -1222,7 +1308,7 @@ class Attribution:
         return k
 
     def _only_punct(self, st: _DocState, k: int, u_end: int) -> bool:
-        return all(st.punct[x] or x in st.times for x in range(k, u_end))
+        return all(st.shapes[x].punct or x in st.times for x in range(k, u_end))
 
     def _resolve(self, st: _DocState, cand: _Cand, n: int, verb: str) -> Optional[list[Source]]:
         """The chain a source phrase brings (outermost first), with `verb` on the phrase's own source."""
@@ -1328,8 +1414,9 @@ class Attribution:
 # ---------------------------------------------------------------- helpers
 
 def _with(source: Source, changes: dict) -> Source:
-    """A copy of `source` with some fields changed (no re-validation: the values come from valid Sources)."""
-    return Source.model_construct(**{**source.__dict__, **changes})
+    """A copy of `source` with some fields changed. Validating the values again is cheaper than
+    Source.model_construct, which walks pydantic's field table in Python."""
+    return Source(**{**source.__dict__, **changes})
 
 
 def _case_ok(alias: tuple[str, ...], shapes: list[_Shape], case_free: set[str]) -> bool:
@@ -1354,6 +1441,32 @@ def _seq_at(low: list[str], k: int, seqs: dict[str, list[tuple[str, ...]]], limi
         if end <= limit and tuple(low[k:end]) == seq and (best is None or end > best):
             best = end
     return best
+
+
+# ---------------------------------------------------------------- shared by the rules after this component
+
+class Sentence(NamedTuple):
+    """A sentence's token bounds: all the rules read of a sentence (doc.sents makes a Span, and each
+    Span two Tokens, for every sentence at every pass)."""
+
+    start: int
+    end: int
+
+
+def sentences(doc: Doc) -> list[Sentence]:
+    """The Doc's sentences, in order, as token bounds."""
+    return [Sentence(start, end) for start, end in token_table(doc).sentences]
+
+
+def positions(words: list[str], wanted) -> list[int]:
+    """The indexes of the words that are in `wanted`, in order (one pass over the Doc instead of one
+    per sentence; `in_range` then gives a sentence's share)."""
+    return [i for i, w in enumerate(words) if w in wanted]
+
+
+def in_range(sorted_ints: list[int], start: int, end: int) -> list[int]:
+    """The values of a sorted list in [start, end)."""
+    return sorted_ints[bisect.bisect_left(sorted_ints, start):bisect.bisect_left(sorted_ints, end)]
 
 
 # ---------------------------------------------------------------- public API

@@ -25,6 +25,7 @@ from ..kb.schema import ActorEntry, Term
 from ..model import Flag, Span as TextSpan
 from . import extensions  # noqa: F401
 from .actors import lookup_demonym
+from .attribution import actor_mentions
 from .rulekit import lexicon, lower_words, match_at, phrases, span_text, spans_in
 
 log = logging.getLogger(__name__)
@@ -222,10 +223,11 @@ def find_flags(doc: Doc) -> list[Flag]:
     kb = get_kb()
     titles = get_titles()
     flags = []
-    for span in doc.spans.get("actors", []):
-        actor = span._.actor
-        if actor is None or actor.kind != "person" or not actor.kb_id:
+    for m in actor_mentions(doc):  # read once per Doc and shared with the other rules
+        actor = m.actor
+        if actor.kind != "person" or not actor.kb_id:
             continue
+        span = Span(doc, m.start, m.end)  # span._.actor is m.actor: extension values are kept by offsets
         mention = _titled_before(doc, span, titles) or _titled_after(doc, span, titles)
         if mention is None:
             continue

@@ -15,6 +15,7 @@ Each relation keeps the sentence words it came from as evidence.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 import unicodedata
@@ -28,6 +29,7 @@ from spacy.tokens import Doc, Span
 from ..kb import get_kb
 from ..model import Actor, Relation, Span as TextSpan, When
 from . import extensions  # noqa: F401
+from .attribution import Mention, Sentence, actor_mentions, in_range, positions, sentences
 from .rulekit import lexicon, lower_words, match_at, phrases, span_text, spans_in, with_text
 
 log = logging.getLogger(__name__)
@@ -161,16 +163,21 @@ def name_end(doc: Doc, k: int, end: int, stop_at: frozenset = frozenset()) -> in
 class _Sentence:
     """One sentence's tokens and actor mentions, for the rules."""
 
-    def __init__(self, doc: Doc, sent: Span, words: list[str]):
+    def __init__(self, doc: Doc, sent: Sentence, words: list[str], mentions: Optional[list[Mention]] = None):
+        """`mentions`: the sentence's actor mentions in text order (found in the Doc when not given)."""
         self.doc, self.sent = doc, sent
         self.words = words  # the lower-case words of the whole Doc, built once per Doc
-        self.actors, self.persons = [], []
-        for span in spans_in(doc, "actors", sent.start, sent.end):
-            actor = span._.actor
-            if actor is not None:
-                self.actors.append(span)
-                if actor.kind == "person":
-                    self.persons.append(span)
+        if mentions is None:
+            mentions = [m for m in sorted(actor_mentions(doc), key=lambda m: m.start)
+                        if sent.start <= m.start and m.end <= sent.end]
+        self.actors, self.persons, self.umbrellas = [], [], []
+        for m in mentions:
+            span = Span(doc, m.start, m.end)  # span._.actor is m.actor: extension values are kept by offsets
+            self.actors.append(span)
+            if m.actor.kind == "person":
+                self.persons.append(span)
+            elif m.actor.kind == "umbrella":
+                self.umbrellas.append(span)
         self.starts = {s.start: s for s in self.actors}
         self.ends = {s.end: s for s in self.actors}  # the last mention ending at a token
 
@@ -202,7 +209,7 @@ def _when(span: Optional[Span]) -> Optional[When]:
     return span._.when if span is not None else None
 
 
-def _sentence_time(doc: Doc, sent: Span) -> Optional[Span]:
+def _sentence_time(doc: Doc, sent: Sentence) -> Optional[Span]:
     for span in spans_in(doc, "times", sent.start, sent.end):
         if span._.when is not None and span[0].lower_ != "since":
             return span
@@ -229,18 +236,26 @@ class RelationFinder:
 
     # ------------------------------------------------------------------ per sentence
     def run(self) -> list[Relation]:
-        words = lower_words(self.doc)
-        for sent in self.doc.sents:
-            st = _Sentence(self.doc, sent, words)
-            starts = self.cues.starts
-            for i in range(sent.start, sent.end):
+        doc = self.doc
+        words = lower_words(doc)
+        starts = self.cues.starts
+        # the actor mentions (each read once) and the words a rule can start at, for the whole Doc
+        mentions = sorted(actor_mentions(doc), key=lambda m: m.start)  # text order, as spans_in gives them
+        mention_starts = [m.start for m in mentions]
+        triggers = list(range(len(words))) if starts is None else positions(words, starts | {","})
+        for sent in sentences(doc):
+            ours = [m for m in mentions[bisect.bisect_left(mention_starts, sent.start):
+                                        bisect.bisect_right(mention_starts, sent.end)] if m.end <= sent.end]
+            st = _Sentence(doc, sent, words, ours)
+            for i in in_range(triggers, sent.start, sent.end):
                 if words[i] == ",":
                     if st.ends:
                         self._appositive_part(st, i)
-                elif starts is None or words[i] in starts:
+                else:
                     self._at(st, i)
-            self._role_before_person(st)
-            self.umbrellas_so_far.extend(s for s in st.actors if s._.actor.kind == "umbrella")
+            if st.persons:
+                self._role_before_person(st)
+            self.umbrellas_so_far.extend(st.umbrellas)
         return self.relations
 
     def _at(self, st: _Sentence, i: int) -> None:
@@ -644,7 +659,7 @@ def find_aliases(doc: Doc) -> list[tuple[Actor, str, TextSpan]]:
     cues = get_cues()
     found = []
     words = lower_words(doc)
-    for sent in doc.sents:
+    for sent in sentences(doc):
         st = _Sentence(doc, sent, words)
         for i in range(sent.start, sent.end):
             cue = match_at(st.words, i, cues.alias)

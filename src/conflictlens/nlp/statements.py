@@ -17,6 +17,7 @@ A sentence gives at most one statement of each kind.
 
 from __future__ import annotations
 
+import bisect
 import logging
 from dataclasses import dataclass
 from functools import lru_cache
@@ -27,8 +28,9 @@ from spacy.tokens import Doc, Span
 
 from ..model import Actor, Source, Span as TextSpan, Statement
 from . import extensions  # noqa: F401
-from .attribution import attribution_at
+from .attribution import Sentence, actor_mentions, attribution_at, in_range, positions, sentences
 from .rulekit import lexicon, lower_words, phrases, published_when, span_text, spans_in, with_text
+from .tokentable import token_table
 
 log = logging.getLogger(__name__)
 
@@ -110,12 +112,18 @@ class StatementFinder:
 
     def run(self) -> list[Statement]:
         statements = []
-        for sent in self.doc.sents:
+        doc = self.doc
+        # the actor mentions in text order (as spans_in gives them) and the words a statement can open at
+        mentions = sorted(actor_mentions(doc), key=lambda m: m.start)
+        mention_starts = [m.start for m in mentions]
+        opening = positions(self.words, self.starts)
+        for sent in sentences(doc):
+            at = in_range(opening, sent.start, sent.end)
+            if not at:
+                continue
             kinds_seen: set[str] = set()
-            actors = [s for s in spans_in(self.doc, "actors", sent.start, sent.end) if s._.actor is not None]
-            for i in range(sent.start, sent.end):
-                if self.words[i] not in self.starts:
-                    continue
+            actors: Optional[list[Span]] = None  # the sentence's actor mentions, made when a cue needs them
+            for i in at:
                 found = _cue_at(self.words, i, self.cues)
                 own_clause = False  # "a charge X denies": X, not the reporter of the sentence, denies
                 if found is not None:
@@ -128,28 +136,36 @@ class StatementFinder:
                     own_clause = True
                 elif self.words[i] in self.cues.modals and self._conditional(sent, i):
                     cue, kind = (self.words[i],), "threat"
+                    actors = self._actors(sent, mentions, mention_starts) if actors is None else actors
                     start = self._subject_start(sent, i, actors)
                 else:
                     continue
                 if kind in kinds_seen:
                     continue
+                actors = self._actors(sent, mentions, mention_starts) if actors is None else actors
                 statement = self._statement(sent, actors, kind, start, i, i + len(cue), own_clause)
                 if statement is not None:
                     kinds_seen.add(kind)
                     statements.append(statement)
         return statements
 
-    def _ends_clause(self, sent: Span, k: int) -> bool:
+    def _actors(self, sent: Sentence, mentions: list, mention_starts: list[int]) -> list[Span]:
+        """The actor mentions inside the sentence, as Spans, in text order (what spans_in gives)."""
+        return [Span(self.doc, m.start, m.end)
+                for m in mentions[bisect.bisect_left(mention_starts, sent.start):
+                                  bisect.bisect_right(mention_starts, sent.end)] if m.end <= sent.end]
+
+    def _ends_clause(self, sent: Sentence, k: int) -> bool:
         return k >= sent.end or (self.doc[k].is_punct and not self.doc[k].is_quote)
 
-    def _clause_start(self, sent: Span, i: int) -> int:
+    def _clause_start(self, sent: Sentence, i: int) -> int:
         """First word after the comma before i ('..., a charge the SDF denies' -> 'a charge ...')."""
         k = i
         while k > sent.start and self.words[k - 1] not in (",", ";", "(", "–", "—"):
             k -= 1
         return k
 
-    def _conditional(self, sent: Span, i: int) -> bool:
+    def _conditional(self, sent: Sentence, i: int) -> bool:
         """'would <verb> ... if ...' within one clause."""
         for k in range(i + 1, min(sent.end, i + CONDITION_REACH)):
             if self.words[k] in self.cues.links:
@@ -158,7 +174,7 @@ class StatementFinder:
                 return False
         return False
 
-    def _subject_start(self, sent: Span, i: int, actors: list[Span]) -> int:
+    def _subject_start(self, sent: Sentence, i: int, actors: list[Span]) -> int:
         j = i
         while j > sent.start and self.words[j - 1] in self.cues.auxiliaries:
             j -= 1
@@ -172,7 +188,7 @@ class StatementFinder:
         return i
 
     # --- speaker ---------------------------------------------------------------------------------
-    def _subject(self, sent: Span, cue_start: int, actors: list[Span]) -> Optional[Actor]:
+    def _subject(self, sent: Sentence, cue_start: int, actors: list[Span]) -> Optional[Actor]:
         """The actor that says it: named right before the cue, or referred to as 'the group'."""
         j = cue_start
         while j > sent.start and self.words[j - 1] in self.cues.auxiliaries:
@@ -188,7 +204,7 @@ class StatementFinder:
             return self._antecedent(sent, head, self.words[head])
         return None
 
-    def _antecedent(self, sent: Span, head: int, noun: str) -> Optional[Actor]:
+    def _antecedent(self, sent: Sentence, head: int, noun: str) -> Optional[Actor]:
         """'the terror group' / 'the group': the nearest non-state group named before, in this sentence
         or the ones before it."""
         groups = ("militia", "umbrella", "rebel", "terrorist", "political", "other")
@@ -203,7 +219,7 @@ class StatementFinder:
         mention = self.doc[start:head + 1]
         return span._.actor.model_copy(update={"text": mention.text, "span": (mention.start_char, mention.end_char)})
 
-    def _speaker(self, sent: Span, cue_start: int, actors: list[Span], chain: list[Source],
+    def _speaker(self, sent: Sentence, cue_start: int, actors: list[Span], chain: list[Source],
                  own_clause: bool = False, needed: bool = True) -> Optional[Union[Actor, Source]]:
         subject = self._subject(sent, cue_start, actors)
         if subject is not None:
@@ -220,7 +236,7 @@ class StatementFinder:
             return None  # "Talks ... stalled": no speaker is read into the words
         return self._subject_phrase(sent, cue_start, actors)
 
-    def _sentence_subject(self, sent: Span, actors: list[Span]) -> Optional[Actor]:
+    def _sentence_subject(self, sent: Sentence, actors: list[Span]) -> Optional[Actor]:
         """The actor that opens the sentence, else its words up to the first comma (up to 6, no time or
         place among them): the subject of a cue set off by commas from it."""
         first = sent.start
@@ -240,7 +256,7 @@ class StatementFinder:
         return Actor(kb_id=None, name=phrase.text, text=phrase.text, span=(phrase.start_char, phrase.end_char),
                      kind="unidentified")
 
-    def _subject_phrase(self, sent: Span, cue_start: int, actors: list[Span]) -> Optional[Actor]:
+    def _subject_phrase(self, sent: Sentence, cue_start: int, actors: list[Span]) -> Optional[Actor]:
         """No known actor speaks: the words that open the cue's clause ("US officials called on",
         "a charge opposition leaders in exile deny"), kept unlinked; "it"/"they" is the last group or
         force named before."""
@@ -275,7 +291,7 @@ class StatementFinder:
                      kind="unidentified")
 
     # --- the statement ---------------------------------------------------------------------------
-    def _clause_end(self, sent: Span, k: int) -> int:
+    def _clause_end(self, sent: Sentence, k: int) -> int:
         """End of the statement's words: the sentence end, a dash or semicolon, or ', <reporting verb>'."""
         w = self.words
         while k < sent.end:
@@ -291,10 +307,11 @@ class StatementFinder:
             k -= 1
         return k
 
-    def _statement(self, sent: Span, actors: list[Span], kind: str, start: int, cue_start: int,
+    def _statement(self, sent: Sentence, actors: list[Span], kind: str, start: int, cue_start: int,
                    cue_end: int, own_clause: bool = False) -> Optional[Statement]:
         doc = self.doc
-        chain = attribution_at(doc, doc[cue_start].idx)
+        table = token_table(doc)
+        chain = attribution_at(doc, table.idx[cue_start])
         speaker = self._speaker(sent, cue_start, actors, chain, own_clause, kind in self.cues.need_speaker)
         if speaker is None and kind in self.cues.need_speaker:
             return None
@@ -305,17 +322,17 @@ class StatementFinder:
             return None
         while start == cue_start and start < cue_end - 1 and self.words[start] in self.cues.dropped:
             start += 1  # "is preparing for ..." reads as "preparing for ..."
-        text = doc[start:end].text.strip()
+        text = table.span_text(start, end).strip()
         times = [t for t in spans_in(doc, "times", sent.start, sent.end) if t._.when is not None and t[0].lower_ != "since"]
         time = min(times, key=lambda t: min(abs(t.start - cue_start), abs(t.end - cue_start))) if times else None
         present = any(tuple(self.words[cue_start:cue_start + len(p)]) == p for p in self.cues.present)
         date = time._.when if time is not None else published_when(doc, present=present)
-        first, last = sent[0], sent[-1]
-        while last.i > first.i and last.is_space:
-            last = doc[last.i - 1]
-        s, e = first.idx, last.idx + len(last.text)
+        first, last = sent.start, sent.end - 1
+        while last > first and table.text[last].isspace():  # Token.is_space
+            last -= 1
+        s, e = table.idx[first], table.char_end(last)
         return Statement(kind=kind, speaker=speaker, text=text, date=date, attribution=chain,
-                         evidence=TextSpan(text=span_text(doc, first.i, last.i + 1), start=s, end=e))
+                         evidence=TextSpan(text=span_text(doc, first, last + 1), start=s, end=e))
 
 
 def find_statements(doc: Doc) -> list[Statement]:

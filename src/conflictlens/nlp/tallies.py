@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Optional
 
 from spacy.language import Language
@@ -26,8 +26,9 @@ from spacy.tokens import Doc, Span
 
 from ..model import Span as TextSpan, Tally, When
 from . import extensions  # noqa: F401
-from .attribution import attribution_at
-from .rulekit import lexicon, lower_words, match_at, phrases, published_when, since_time, span_text, spans_in
+from .attribution import Sentence, attribution_at, in_range, positions, sentences
+from .rulekit import lexicon, lower_words, match_at, phrases, published_when, span_text, spans_in
+from .tokentable import token_table
 
 log = logging.getLogger(__name__)
 
@@ -99,32 +100,51 @@ class TallyFinder:
         self.doc = doc
         self.words = lower_words(doc)
         self.lex = get_words()
-        self.time_tokens = {i for s in doc.spans.get("times", []) for i in range(s.start, s.end)}
+
+    @cached_property
+    def time_tokens(self) -> set[int]:
+        """The tokens inside time expressions (read when a number is looked at: most documents need none)."""
+        return {i for s in self.doc.spans.get("times", []) for i in range(s.start, s.end)}
 
     def run(self) -> list[Tally]:
         tallies = []
-        for sent in self.doc.sents:
-            periodic = self._has_period(sent)
-            if not periodic and self.lex.totals.isdisjoint(self.words[sent.start:sent.end]):
+        w, numbers = self.words, self.lex.number_words
+        # where period cues stand, found in one pass over the Doc, not one per sentence
+        self.period_at = positions(w, self.lex.periods.by_first)
+        self.since_in = self._since_sentences()
+        for n, sent in enumerate(sentences(self.doc)):
+            periodic = self._has_period(n, sent)
+            if not periodic and self.lex.totals.isdisjoint(w[sent.start:sent.end]):
                 continue
             prior: Optional[Tally] = None
-            numbers = self.lex.number_words
-            for i in [k for k in range(sent.start, sent.end) if self.words[k][:1].isdigit() or self.words[k] in numbers]:
+            for i in [k for k in range(sent.start, sent.end) if w[k][:1].isdigit() or w[k] in numbers]:
                 tally = self._at(sent, i, periodic, prior)
                 if tally is not None:
                     tallies.append(tally)
                     prior = tally
         return tallies
 
-    def _has_period(self, sent: Span) -> bool:
-        if since_time(self.doc, sent) is not None:
+    def _since_sentences(self) -> set[int]:
+        """The sentences (by number) with a 'since ...' time expression: rulekit.since_time of each."""
+        table, found = token_table(self.doc), set()
+        if "since" not in self.words:
+            return found  # no time expression opens with it
+        for span in spans_in(self.doc, "times", 0, len(self.doc)):
+            n = table.sent_of[span.start]
+            if n not in found and self.words[span.start] == "since" and span.end <= table.sentences[n][1] \
+                    and span._.when is not None:
+                found.add(n)
+        return found
+
+    def _has_period(self, n: int, sent: Sentence) -> bool:
+        if n in self.since_in:
             return True
         periods, w = self.lex.periods, self.words
         if () in periods:
             return True  # an empty cue matches anywhere
-        return any(w[i] in periods.by_first and match_at(w, i, periods) for i in range(sent.start, sent.end))
+        return any(match_at(w, i, periods) for i in in_range(self.period_at, sent.start, sent.end))
 
-    def _at(self, sent: Span, i: int, periodic: bool, prior: Optional[Tally] = None) -> Optional[Tally]:
+    def _at(self, sent: Sentence, i: int, periodic: bool, prior: Optional[Tally] = None) -> Optional[Tally]:
         doc, w = self.doc, self.words
         if i in self.time_tokens:
             return None
@@ -151,7 +171,7 @@ class TallyFinder:
         return self._tally(sent, count, what, min(start, first), end)
 
     # --- the shapes of a count ---------------------------------------------------------------
-    def _acts_after(self, sent: Span, i: int) -> Optional[tuple[str, int, int]]:
+    def _acts_after(self, sent: Sentence, i: int) -> Optional[tuple[str, int, int]]:
         w = self.words
         for k in range(i + 1, min(sent.end, i + 2 + MODIFIER_REACH)):
             noun = match_at(w, k, self.lex.acts)
@@ -162,7 +182,7 @@ class TallyFinder:
                 return None
         return None
 
-    def _people_after(self, sent: Span, i: int) -> Optional[tuple[str, int, int]]:
+    def _people_after(self, sent: Sentence, i: int) -> Optional[tuple[str, int, int]]:
         w = self.words
         aux = match_at(w, i + 1, self.lex.auxiliaries) if i + 1 < sent.end else None
         v = i + 1 + (len(aux) if aux else 0)  # "20,000 killed", "230,000 have fled"
@@ -183,7 +203,7 @@ class TallyFinder:
             return None
         return None
 
-    def _verb_before(self, sent: Span, first: int, i: int) -> Optional[tuple[str, int, int]]:
+    def _verb_before(self, sent: Sentence, first: int, i: int) -> Optional[tuple[str, int, int]]:
         """'kidnapped more than 1,000 people': the casualty verb before the count."""
         v = first - 1
         while v > sent.start and self.doc[v].is_quote:  # '"neutralised" 1,150 militants'
@@ -197,7 +217,7 @@ class TallyFinder:
                 return f"{self._text(i + 1, k + len(noun))} {self.doc[v].text}", v, end
         return None
 
-    def _times(self, sent: Span, first: int, i: int) -> Optional[tuple[str, int, int]]:
+    def _times(self, sent: Sentence, first: int, i: int) -> Optional[tuple[str, int, int]]:
         """'attacked at least 140 times'."""
         if i + 1 >= sent.end or self.words[i + 1] != "times":
             return None
@@ -209,14 +229,14 @@ class TallyFinder:
                 return noun, v, i + 2
         return None
 
-    def _running_total(self, sent: Span, start: int, end: int) -> bool:
+    def _running_total(self, sent: Sentence, start: int, end: int) -> bool:
         """People counted are a total, not one event's toll, only 'since' something or in the perfect
         ('have been killed'): 'gunmen killed 34 civilians ... this year' is an event."""
         return "since" in self.words[sent.start:sent.end] or any(
             w in ("have", "has", "had") for w in self.words[max(sent.start, start - 2):end])  # "has killed 6,000"
 
     # --- the parts of a tally ----------------------------------------------------------------
-    def _phrase_end(self, sent: Span, k: int) -> int:
+    def _phrase_end(self, sent: Sentence, k: int) -> int:
         """Where the description of what is counted ends: a stop word, a time, a place after 'in'."""
         w = self.words
         places = {s.start for s in spans_in(self.doc, "places", sent.start, sent.end)}
@@ -233,7 +253,7 @@ class TallyFinder:
     def _text(self, start: int, end: int) -> str:
         return " ".join(re.sub(r"[\"“”]", "", self.doc[start:end].text).split())
 
-    def _tally(self, sent: Span, count: int, what: str, start: int, end: int) -> Tally:
+    def _tally(self, sent: Sentence, count: int, what: str, start: int, end: int) -> Tally:
         doc = self.doc
         cut = next((k for k in range(end, sent.end) if self.words[k] in REPORTING), sent.end)
         places = [s._.location for s in spans_in(doc, "places", sent.start, cut)
@@ -249,7 +269,7 @@ class TallyFinder:
         return Tally(count=count, what=what, where=where, since=since, as_of=as_of,
                      attribution=attribution_at(doc, doc[start].idx), evidence=TextSpan(text=span_text(doc, start, end), start=s, end=e))
 
-    def _since(self, sent: Span) -> Optional[When]:
+    def _since(self, sent: Sentence) -> Optional[When]:
         """The start the text names: 'since October 17' -> that day, 'since January' -> that month,
         'since last week' -> that week, 'since the start of the year' / 'this year' -> its first day."""
         from .times import find_times
@@ -275,7 +295,7 @@ class TallyFinder:
         return When(text=span.text, span=(span.start_char, span.end_char), date=earliest if earliest == latest else None,
                     earliest=earliest, latest=latest, precision=precision)
 
-    def _as_of(self, sent: Span) -> When:
+    def _as_of(self, sent: Sentence) -> When:
         for span in spans_in(self.doc, "times", sent.start, sent.end):
             when = span._.when
             if when is not None and span[0].lower_ != "since" and when.precision == "day":
