@@ -19,12 +19,15 @@ Span attribute holding the contract object for that span:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from spacy.tokens import Doc, Span
 
 from ..model import Source
+from .tokentable import token_table
 
 SPAN_ATTRS = ("actor", "location", "when", "source")
+GROUP_ATTR = {"actors": "actor", "places": "location", "times": "when", "sources": "source"}
 DOC_ATTRS = ("published", "frames", "events", "tallies", "statements", "relations", "flags")
 
 
@@ -36,6 +39,47 @@ class Frame:
     start: int
     end: int
     depth: int = 0
+
+
+class Marked:
+    """One span of a span group as plain values: token bounds, character offsets, text, and the contract
+    object of its attribute (None where unset). No Span, so nothing that holds the Doc."""
+
+    __slots__ = ("start", "end", "start_char", "end_char", "text", "value")
+
+    def __init__(self, start: int, end: int, start_char: int, end_char: int, text: str, value: Any):
+        self.start, self.end, self.start_char, self.end_char, self.text, self.value = start, end, start_char, end_char, text, value
+
+
+_MARKED_KEY = "conflictlens.extensions.marked"
+
+
+def marked(doc: Doc, group: str) -> list[Marked]:
+    """The spans of a span group, in the group's order, with the values of their attribute (GROUP_ATTR),
+    read once per Doc and shared by the components after the one that fills the group.
+
+    The rules look at each span many times: each Span made from a group makes Token objects for its text,
+    and each `span._.x` builds an Underscore object. Values are read where spaCy's Underscore keeps them
+    for an extension with a plain default (doc.user_data[("._.", name, start_char, end_char)]). Kept in
+    doc.user_data for as long as the group is the same object of the same length (components that set a
+    group replace it).
+    """
+    spans = doc.spans.get(group)
+    if spans is None:
+        return []
+    cache = doc.user_data.setdefault(_MARKED_KEY, {})
+    held = cache.get(group)
+    if held is None or held[0] is not spans or held[1] != len(spans):
+        attr, text, user_data = GROUP_ATTR[group], token_table(doc).doc_text, doc.user_data
+        default, method, getter, _ = Span.get_extension(attr)
+        stored = default is None and method is None and getter is None
+        values = []
+        for span in spans:
+            start_char, end_char = span.start_char, span.end_char
+            value = user_data.get(("._.", attr, start_char, end_char)) if stored else getattr(span._, attr)
+            values.append(Marked(span.start, span.end, start_char, end_char, text[start_char:end_char], value))
+        held = cache[group] = (spans, len(spans), values)
+    return held[2]
 
 
 def register() -> None:
