@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from spacy.tokens import Span
 from spacy.vocab import Vocab
 
+from .event_context import Sentence
 from .rulekit import lower_words
 from .triggers import FirstWordMatcher, first_words, phrase_pattern
 
@@ -97,12 +97,13 @@ def _number_words(lexicon: dict) -> dict[str, int]:
     return cached[1]
 
 
-def fatalities(region: Span, lexicon: dict) -> Optional[int]:
-    """Deaths the region states, or 0 when it says none died, or None when it does not say."""
+def fatalities(region: Sentence, lexicon: dict) -> Optional[int]:
+    """Deaths the region (a sentence, or any span with doc, start and end) states, or 0 when it says none
+    died, or None when it does not say."""
     words = _number_words(lexicon)
     tokens = lower_words(region.doc)[region.start:region.end]
     no_death, starts = _no_death_matcher(region.doc.vocab, tuple(lexicon.get("no_death", [])))
-    if not starts.isdisjoint(tokens) and no_death(region):
+    if not starts.isdisjoint(tokens) and no_death.find(region.doc, region.start, region.end):
         return 0
     for i, tok in enumerate(tokens):
         if tok in ("killed", "killing", "kills", "kill"):

@@ -9,12 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from ..model import Actor, Location, When
 from ..taxonomy import SUB_EVENT_TYPES
-from .event_context import DocPlaces
+from .event_context import DocPlaces, Marked, Sentence
 from .roles import Role
+from .tokentable import TokenTable
 from .triggers import TriggerHit
 
 VIOLENT_TYPES = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians", "Riots"})
@@ -26,7 +27,7 @@ class Mention:
     """One event mention while the Doc is read (becomes an Event, or is merged into one)."""
 
     hit: TriggerHit
-    sent: Span
+    sent: Sentence
     sub: str
     actor1: Optional[Role] = None
     actor2: Optional[Role] = None
@@ -54,10 +55,11 @@ class Reading:
     itself holds no document's state."""
 
     doc: Doc
+    table: TokenTable  # the Doc's words, offsets and sentences as lists
     ctx: DocPlaces
     hits: list[TriggerHit]
-    actor_at: dict[int, Span]  # token -> actor span (not a source's)
-    speaker_actor: dict[int, Span]  # token -> actor span inside a source ("Hezbollah said")
+    actor_at: dict[int, Marked]  # token -> actor span (not a source's)
+    speaker_actor: dict[int, Marked]  # token -> actor span inside a source ("Hezbollah said")
     place_tokens: set[int]
     source_tokens: set[int]
     actor_tokens: set[int]
@@ -65,3 +67,24 @@ class Reading:
     text: str = ""  # doc.text, read once (spaCy joins every token anew at each read)
     last_location: Optional[Location] = None  # of the last event placed from its own sentence
     last_when: Optional[tuple[int, When]] = None  # (sentence end, When) of the last dated event
+    times: list[tuple[int, int, Optional[When], str]] = field(default_factory=list)  # (start, end, when, text) of each time span
+    sentences: dict[int, Sentence] = field(default_factory=dict)  # by sentence number, made once
+    views: dict = field(default_factory=dict)  # (sentence start, country) -> SentenceView, made once
+    _spaced: dict[int, str] = field(default_factory=dict)
+
+    def sentence(self, i: int) -> Sentence:
+        """The sentence holding token i."""
+        k = self.table.sent_of[i]
+        sent = self.sentences.get(k)
+        if sent is None:
+            start, end = self.table.sentences[k]
+            sent = self.sentences[k] = Sentence(self.doc, self.table, start, end)
+        return sent
+
+    def spaced_words(self, sent: Sentence) -> str:
+        """The sentence's lower-case words joined by spaces, with a space at each end (" w1 w2 "): cue
+        phrases are looked up as " phrase " in it."""
+        text = self._spaced.get(sent.start)
+        if text is None:
+            text = self._spaced[sent.start] = " " + " ".join(self.table.lower[sent.start:sent.end]) + " "
+        return text

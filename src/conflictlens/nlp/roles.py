@@ -12,10 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
 
 from ..model import Actor
-from .rulekit import lower_words
+from .event_context import Marked, Sentence
+from .tokentable import TokenTable, token_table
 
 CLAUSE_WORDS = frozenset({"that", "when", "while", "after", "before", "but", "because", "although", "though", "whereas", "where",
                           "until"})
@@ -41,13 +43,29 @@ class Role:
     assoc: list[Actor] = field(default_factory=list)  # acting with it: "US and British warplanes"
 
 
+_LEX_FLAGS: dict[int, tuple[Vocab, dict[str, tuple[bool, bool, bool]]]] = {}
+
+
+def lex_flags(vocab: Vocab, word: str) -> tuple[bool, bool, bool]:
+    """(is_quote, is_punct, like_num) of a word, as its Token would tell (they are flags of the word's
+    Lexeme): read once per word and vocabulary, not through a Token object per look."""
+    held = _LEX_FLAGS.get(id(vocab))
+    if held is None or held[0] is not vocab:
+        held = _LEX_FLAGS[id(vocab)] = (vocab, {})
+    flags = held[1].get(word)
+    if flags is None:
+        lex = vocab[word]
+        flags = held[1][word] = (lex.is_quote, lex.is_punct, lex.like_num)
+    return flags
+
+
 @dataclass
 class SentenceView:
     """What one sentence holds, indexed for the role rules."""
 
     doc: Doc
-    sent: Span
-    actor_at: dict[int, Span]  # token -> actor span covering it (non-source)
+    sent: Sentence
+    actor_at: dict[int, Marked]  # token -> actor span covering it (non-source)
     place_tokens: set[int]
     source_tokens: set[int]
     report_verbs: frozenset[str]
@@ -63,13 +81,27 @@ class SentenceView:
     quantity_nouns: frozenset[str] = frozenset()  # "dozens" of "dozens of settlers": X is the phrase's head
     partner_cues: tuple[tuple[str, ...], ...] = ()  # "backed by", "supported by": X acts with the subject
     former_words: frozenset[str] = frozenset()  # "former", "retired": the person is a civilian
-    words: list[str] = field(default_factory=list)  # lower_words(doc): filled in after init
+    table: Optional[TokenTable] = None  # token_table(doc): filled in after init
+    words: list[str] = field(default_factory=list)  # the table's lower-case words: filled in after init
 
     def __post_init__(self) -> None:
-        self.words = lower_words(self.doc)  # one list per Doc, not a Token object per look
+        if self.table is None:
+            self.table = token_table(self.doc)
+        self.words = self.table.lower  # one list per Doc, not a Token object per look
 
     def lower(self, i: int) -> str:
         return self.words[i]
+
+    def text(self, i: int) -> str:
+        return self.table.text[i]
+
+    def flags(self, i: int) -> tuple[bool, bool, bool]:
+        """(is_quote, is_punct, like_num) of token i."""
+        return lex_flags(self.doc.vocab, self.table.text[i])
+
+    def char_span(self, start: int, end: int) -> tuple[int, int]:
+        """The character offsets of tokens [start, end)."""
+        return self.table.idx[start], self.table.char_end(end - 1)
 
     def is_boundary(self, i: int) -> bool:
         word = self.words[i]
@@ -91,18 +123,17 @@ class SentenceView:
 
     def clause_right(self, i: int, stop_at_comma: bool = True) -> int:
         """One past the last token of the clause starting at token i."""
-        j = i
-        while j < self.sent.end:
-            tok = self.doc[j]
-            if self.is_boundary(j) or (stop_at_comma and tok.text == ","):
+        j, end, texts = i, self.sent.end, self.table.text
+        while j < end:
+            if self.is_boundary(j) or (stop_at_comma and texts[j] == ","):
                 return j
             j += 1
-        return self.sent.end
+        return end
 
     def prev_word(self, i: int) -> int:
         """Index of the word before token i, skipping determiners and quotes."""
         j = i - 1
-        while j >= self.sent.start and (self.words[j] in DETERMINERS or self.doc[j].is_quote):
+        while j >= self.sent.start and (self.words[j] in DETERMINERS or self.flags(j)[0]):
             j -= 1
         return j
 
@@ -135,21 +166,18 @@ def noun_actor(view: SentenceView, i: int, end: int) -> tuple[Optional[Actor], i
             state = None
             before = view.prev_word(i)
             if before >= view.sent.start:
-                state = view.demonym(view.doc[before].text)
+                state = view.demonym(view.text(before))
             actor = view.forces(state or view.country, kind)
             if actor is not None:
-                return actor.model_copy(update={"text": view.doc[i:i + len(parts)].text,
-                                                "span": (view.doc[i].idx, view.doc[i + len(parts) - 1].idx
-                                                         + len(view.doc[i + len(parts) - 1]))}), len(parts)
+                return actor.model_copy(update={"text": view.table.span_text(i, i + len(parts)),
+                                                "span": view.char_span(i, i + len(parts))}), len(parts)
     if words and words[0] in view.civilian_nouns:
-        tok = view.doc[i]
-        return view.civilian_actor.model_copy(update={"text": tok.text, "span": (tok.idx, tok.idx + len(tok))}), 1
+        return view.civilian_actor.model_copy(update={"text": view.text(i), "span": view.char_span(i, i + 1)}), 1
     return None, 0
 
 
-def _from_span(span: Span) -> Actor:
-    actor: Actor = span._.actor
-    return actor.model_copy(update={"text": span.text, "span": (span.start_char, span.end_char)})
+def _from_span(span: Marked) -> Actor:
+    return span.actor.model_copy(update={"text": span.text, "span": (span.start_char, span.end_char)})
 
 
 def _governed(view: SentenceView, start: int, left: int) -> Optional[str]:
@@ -160,11 +188,11 @@ def _governed(view: SentenceView, start: int, left: int) -> Optional[str]:
         if j < left:
             return None
         word = view.lower(j)
-        if word == "of" and j - 1 >= left and (view.lower(j - 1) in view.quantity_nouns or view.doc[j - 1].like_num):
+        if word == "of" and j - 1 >= left and (view.lower(j - 1) in view.quantity_nouns or view.flags(j - 1)[2]):
             return None
         if word in PREPOSITIONS:
             return word
-        if view.doc[j].is_punct:
+        if view.flags(j)[1]:
             return None
         j = view.prev_word(j)
     return None
@@ -181,7 +209,7 @@ def subject(view: SentenceView, trigger_start: int, left: Optional[int] = None) 
             j += 1
             continue
         span = view.actor_at.get(j)
-        if span is not None and span._.actor.kind == "civilians":
+        if span is not None and span.actor.kind == "civilians":
             j = span.end  # civilians are no perpetrators ("women and girls", "residents")
             continue
         if span is not None:
@@ -211,7 +239,7 @@ def subject(view: SentenceView, trigger_start: int, left: Optional[int] = None) 
             while m < trigger_start and view.words[m] in DETERMINERS:
                 m += 1
             named = view.actor_at.get(m)
-            if named is not None and named._.actor.kind not in ("civilians", "unidentified"):
+            if named is not None and named.actor.kind not in ("civilians", "unidentified"):
                 return Role(_from_span(named), named.start, "subject")
         return _with_partners(view, Role(actor, start, how), nxt, trigger_start)
     return None
@@ -223,7 +251,7 @@ def civilian_subject(view: SentenceView, trigger_start: int) -> bool:
     for j in range(left, trigger_start):
         span = view.actor_at.get(j)
         if span is not None:
-            return span._.actor.kind == "civilians" and _governed(view, span.start, left) in (None, "of")
+            return span.actor.kind == "civilians" and _governed(view, span.start, left) in (None, "of")
     return False
 
 
@@ -235,8 +263,8 @@ def _co_actor(view: SentenceView, i: int, end: int) -> Optional[Actor]:
         return None
     span = view.actor_at.get(i)
     if span is not None:
-        return _from_span(span) if span._.actor.kind != "civilians" else None
-    state = view.demonym(view.doc[i].text)
+        return _from_span(span) if span.actor.kind != "civilians" else None
+    state = view.demonym(view.text(i))
     if state is not None:
         return view.forces(state, "military")
     actor, _ = noun_actor(view, i, end)
@@ -248,7 +276,7 @@ def _with_partners(view: SentenceView, role: Role, nxt: int, trigger_start: int)
     actor is actor1, the others acting with it are its associates."""
     first = role.token
     before = view.prev_word(first)
-    if before >= view.sent.start and view.demonym(view.doc[before].text) is not None:
+    if before >= view.sent.start and view.demonym(view.text(before)) is not None:
         first = before  # "British warplanes": the demonym starts the phrase
     if first - 2 >= max(view.sent.start, view.floor) and view.lower(first - 1) == "and":
         partner = _co_actor(view, first - 2, first - 1)
@@ -258,7 +286,7 @@ def _with_partners(view: SentenceView, role: Role, nxt: int, trigger_start: int)
         partner = _co_actor(view, nxt + 1, trigger_start)
         if partner is not None and partner.name != role.actor.name:
             role.assoc.append(partner)
-    k = nxt + 1 if nxt < trigger_start and view.doc[nxt].text == "," else nxt
+    k = nxt + 1 if nxt < trigger_start and view.text(nxt) == "," else nxt
     for cue in view.partner_cues:  # "Somali troops, backed by clan militias, recaptured"
         if tuple(view.lower(m) for m in range(k, min(k + len(cue), trigger_start))) == cue:
             partner = _co_actor(view, k + len(cue), trigger_start)
@@ -286,8 +314,8 @@ def first_target(view: SentenceView, start: int, end: int) -> Optional[Role]:
     j = start
     while j < end:
         if view.lower(j) in view.former_words and view.civilian_actor is not None and j + 1 < end:
-            tok = view.doc[j + 1]  # "a former officer of the army": a civilian now
-            return Role(view.civilian_actor.model_copy(update={"text": tok.text, "span": (tok.idx, tok.idx + len(tok))}),
+            # "a former officer of the army": a civilian now
+            return Role(view.civilian_actor.model_copy(update={"text": view.text(j + 1), "span": view.char_span(j + 1, j + 2)}),
                         j + 1, "noun")
         span = view.actor_at.get(j)
         if span is not None and j in view.place_tokens and _governed(view, span.start, start) in LOCATIVE_PREPS:
@@ -301,13 +329,12 @@ def first_target(view: SentenceView, start: int, end: int) -> Optional[Role]:
         actor, used = noun_actor(view, j, end)
         if actor is not None:
             return Role(actor, j, "noun")
-        state = view.demonym(view.doc[j].text)
+        state = view.demonym(view.text(j))
         if state is not None and j + 1 < end and view.lower(j + 1) in view.weapon_nouns:
             # "15 Ukrainian drones", "58 Russian assaults": the forces of that state
             actor = view.forces(state, "military")
             if actor is not None:
-                tok = view.doc[j]
-                return Role(actor.model_copy(update={"text": tok.text, "span": (tok.idx, tok.idx + len(tok))}), j, "object")
+                return Role(actor.model_copy(update={"text": view.text(j), "span": view.char_span(j, j + 1)}), j, "object")
         j += 1
     return None
 
@@ -327,24 +354,24 @@ def modifier(view: SentenceView, trigger_start: int) -> Optional[Role]:
     j = trigger_start - 1
     steps = 0
     while j >= view.sent.start and steps < 3:
-        tok = view.doc[j]
-        if tok.lower_ in ("a", "an", "the") or tok.text in (",", ";") or tok.lower_ in PREPOSITIONS or j < view.floor:
+        word, text = view.lower(j), view.text(j)
+        if word in ("a", "an", "the") or text in (",", ";") or word in PREPOSITIONS or j < view.floor:
             return None
         span = view.actor_at.get(j)
-        if span is not None and span._.actor.kind == "civilians":
+        if span is not None and span.actor.kind == "civilians":
             return None  # "a female suicide bomber": civilians never perpetrate
         if span is not None:
             return _with_partners(view, Role(_from_span(span), span.start, "modifier"), trigger_start, trigger_start)
-        state = view.demonym(tok.text)
+        state = view.demonym(text)
         if state is not None:
             actor = view.forces(state, "military")
             if actor is not None:
-                role = Role(actor.model_copy(update={"text": tok.text, "span": (tok.idx, tok.idx + len(tok))}), j, "modifier")
+                role = Role(actor.model_copy(update={"text": text, "span": view.char_span(j, j + 1)}), j, "modifier")
                 return _with_partners(view, role, trigger_start, trigger_start)
         actor, used = noun_actor(view, j, trigger_start)
         if actor is not None and actor.kind != "civilians":
             return Role(actor, j, "modifier")
-        if tok.text == "'s":
+        if text == "'s":
             j -= 1
             continue
         j -= 1

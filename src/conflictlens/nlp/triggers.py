@@ -15,15 +15,16 @@ import logging
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Optional
 
 import yaml
-from spacy.attrs import LOWER
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
 from ..kb import DATA_DIR, LEXICON_DIR
 from ..taxonomy import SUB_EVENT_TYPES
+from .tokentable import token_table
 
 log = logging.getLogger(__name__)
 
@@ -101,18 +102,24 @@ class FirstWordMatcher:
     """A spaCy Matcher, for patterns whose first token is a plain lower-case word (or set of words),
     that only looks where a pattern can start.
 
-    For each token whose lower form starts some pattern, it runs a Matcher of only the patterns that
-    start with that word over as many tokens as the longest of them spans, and keeps the matches that
+    For each token whose lower form starts some pattern, it tries the patterns that start with that
+    word on the token table's lists (lower forms, texts, sentence starts) and keeps the matches that
     start at that token. Every Matcher predicate reads one token alone, so the matches are those of a
     plain Matcher with the same patterns: the same (match_id, start, end) triples, ordered by start, and
     those of one span of tokens in the plain Matcher's order (what a choice between patterns that match
     the same words may depend on). Offsets are relative to the Doc or Span given, as with Matcher.
+
+    Where the order of two patterns matching the same words is not the order they were added in (a
+    pattern with gaps, whose branches spaCy's Matcher keeps in its own order) and for a token pattern
+    this class cannot read, it asks a spaCy Matcher of the patterns of that word, over as many tokens
+    as the longest of them spans.
     """
 
     def __init__(self, vocab: Vocab):
         self.vocab = vocab
         self.patterns: list[tuple[str, list[dict]]] = []  # (key, pattern), in the order added
-        self._by_word: dict[int, tuple[Matcher, int]] | None = None
+        self._by_word: dict[str, _WordPatterns] | None = None
+        self._ids: dict[str, int] = {}  # key -> its id in the vocabulary's strings (what Matcher returns)
 
     def add(self, key: str, patterns: list[list[dict]]) -> None:
         for pattern in patterns:
@@ -123,36 +130,116 @@ class FirstWordMatcher:
     def __len__(self) -> int:
         return len(self.patterns)
 
-    def _compile(self) -> dict[int, tuple[Matcher, int]]:
+    def _compile(self) -> dict[str, "_WordPatterns"]:
         grouped: dict[str, list[tuple[str, list[dict]]]] = {}
         for key, pattern in self.patterns:
             for word in first_words(pattern):
                 grouped.setdefault(word, []).append((key, pattern))
-        by_word = {}
-        for word, patterns in grouped.items():
-            matcher = Matcher(self.vocab)
-            for key, pattern in patterns:
-                matcher.add(key, [pattern])
-            by_word[self.vocab.strings.add(word)] = (matcher, max(len(p) for _, p in patterns))
-        return by_word
+        self._ids = {key: self.vocab.strings.add(key) for key, _ in self.patterns}
+        return {word: _WordPatterns(self.vocab, patterns) for word, patterns in grouped.items()}
 
     def __call__(self, doclike: Doc | Span) -> list[tuple[int, int, int]]:
+        doc, offset = (doclike.doc, doclike.start) if isinstance(doclike, Span) else (doclike, 0)
+        found = self.find(doc, offset, offset + len(doclike))
+        ids = self._ids
+        return [(ids[key], start - offset, end - offset) for key, start, end in found]
+
+    def find(self, doc: Doc, start: int = 0, end: Optional[int] = None) -> list[tuple[str, int, int]]:
+        """(key, start, end) of the matches within tokens [start, end) of the Doc, in Doc offsets: what
+        calling the matcher on doc[start:end] finds, without building the Span or its Token objects."""
         if self._by_word is None:
             self._by_word = self._compile()
-        doc, offset = (doclike.doc, doclike.start) if isinstance(doclike, Span) else (doclike, 0)
-        by_word, length = self._by_word, len(doclike)
-        if not length or not by_word:
+        by_word = self._by_word
+        table = token_table(doc)
+        end = len(table) if end is None else end
+        if end <= start or not by_word:
             return []
-        lowers = doc.to_array([LOWER]).tolist()[offset:offset + length]  # hashes of the lower forms
+        lower = table.lower
         found = []
-        for i, lower in enumerate(lowers):
-            if lower not in by_word:
-                continue
-            matcher, reach = by_word[lower]
-            for key, start, end in matcher(doc[offset + i:offset + min(length, i + reach)]):
-                if start == 0:  # a later start in this window is matched from its own token
-                    found.append((key, i, i + end))
+        for i in range(start, end):
+            group = by_word.get(lower[i])
+            if group is not None:
+                group.match(doc, table, i, end, found)
         return found
+
+
+_GAP_SPEC = {"ORTH": {"NOT_IN": GAP_STOPS}, "IS_SENT_START": False, "OP": "?"}
+
+
+def _step(token: dict):
+    """One pattern token as (optional, test) where test reads token i of a token table, or None when
+    this class does not know the token's form (the spaCy Matcher then decides)."""
+    if token == _GAP_SPEC:
+        stops = frozenset(GAP_STOPS)
+        return True, lambda table, i: not table.sent_start[i] and table.text[i] not in stops
+    if set(token) == {"ORTH"} and isinstance(token["ORTH"], str):
+        orth = token["ORTH"]
+        return False, lambda table, i: table.text[i] == orth
+    if set(token) == {"LOWER"}:
+        lower = token["LOWER"]
+        if isinstance(lower, str):
+            return False, lambda table, i: table.lower[i] == lower
+        if isinstance(lower, dict) and set(lower) == {"IN"}:
+            words = frozenset(lower["IN"])
+            return False, lambda table, i: table.lower[i] in words
+    return None
+
+
+class _WordPatterns:
+    """The patterns that start with one word, tried at a token."""
+
+    def __init__(self, vocab: Vocab, patterns: list[tuple[str, list[dict]]]):
+        self.vocab = vocab
+        self.patterns = patterns
+        self.reach = max(len(p) for _, p in patterns)
+        steps = [[_step(token) for token in pattern[1:]] for _, pattern in patterns]  # the first word is known
+        self.steps = None if any(None in s for s in steps) else [(key, s) for (key, _), s in zip(patterns, steps)]
+        self.gaps = any(optional for _, s in (self.steps or []) for optional, _ in s)
+        self._matcher: Optional[Matcher] = None
+
+    def match(self, doc: Doc, table, i: int, limit: int, found: list) -> None:
+        """Append the matches that start at token i and end by token `limit` to `found`."""
+        if self.steps is None:
+            self._spacy(doc, i, limit, found)
+            return
+        matches: list[tuple[int, str]] = []  # (end, key), in the order added
+        for key, steps in self.steps:
+            for end in _ends(table, steps, i + 1, limit):
+                if (end, key) not in matches:
+                    matches.append((end, key))
+        if len(matches) > 1:
+            ends = [end for end, _ in matches]
+            if self.gaps and len(set(ends)) < len(ends):
+                self._spacy(doc, i, limit, found)  # two patterns on the same words: spaCy's order
+                return
+            matches.sort(key=lambda m: m[0])  # stable: the order added among the same words
+        found.extend((key, i, end) for end, key in matches)
+
+    def _spacy(self, doc: Doc, i: int, limit: int, found: list) -> None:
+        if self._matcher is None:
+            self._matcher = Matcher(self.vocab)
+            for key, pattern in self.patterns:
+                self._matcher.add(key, [pattern])
+        strings = self.vocab.strings
+        for key, start, end in self._matcher(doc[i:min(limit, i + self.reach)]):
+            if start == 0:  # a later start in this window is matched from its own token
+                found.append((strings[key], i, i + end))
+
+
+def _ends(table, steps: list, i: int, limit: int) -> list[int]:
+    """The token offsets where the pattern steps, tried from token i, can end (before `limit`)."""
+    positions = [i]
+    for optional, test in steps:
+        reached = []
+        for j in positions:
+            if optional and j not in reached:
+                reached.append(j)  # the gap word left out
+            if j < limit and test(table, j) and j + 1 not in reached:
+                reached.append(j + 1)
+        if not reached:
+            return []
+        positions = reached
+    return sorted(positions)
 
 
 def _entry(item: dict) -> TriggerEntry:
@@ -194,11 +281,16 @@ class TriggerFinder:
             self.matcher.add(key, [pattern])
 
     def __call__(self, doc: Doc) -> list[TriggerHit]:
+        if isinstance(self.matcher, FirstWordMatcher):
+            found = self.matcher.find(doc)
+        else:
+            found = [(doc.vocab.strings[match_id], start, end) for match_id, start, end in self.matcher(doc)]
+        sent_start = token_table(doc).sent_start
         hits = []
-        for match_id, start, end in self.matcher(doc):
-            entry, phrase = self.entries[doc.vocab.strings[match_id]]
+        for key, start, end in found:
+            entry, phrase = self.entries[key]
             # a gap must not swallow the sentence end or stretch over commas
-            if any(t.is_sent_start for t in doc[start + 1:end]):
+            if any(sent_start[start + 1:end]):
                 continue
             hits.append(TriggerHit(start, end, entry, phrase))
         # longest first, then earliest; strong entries before weak ones of the same length
