@@ -90,12 +90,16 @@ class DocPlaces:
     main_country: Optional[str] = None  # the country most places of the article are in
     table: Optional[TokenTable] = None  # the Doc's words and offsets
 
+    def __post_init__(self) -> None:
+        self.open_places = [s for s in self.places if not self._aside(s)]  # the places that can be an event's
+
     @classmethod
     def of(cls, table: TokenTable, actors: list[Marked], places: list[Marked], times: list[Marked],
            sources: list[Marked], report_verbs: frozenset[str]) -> "DocPlaces":
         """From the Doc's span groups (read_group: actors with .actor, places with .location, times with .when)."""
-        blocked = [(s.start_char, s.end_char) for s in sources]
-        blocked += [(s.start_char, s.end_char) for s in actors if s.actor is not None and s.actor.kind not in ("state",)]
+        # the tokens of sources and of actors other than states (a place starting there is theirs)
+        blocked = {i for s in sources for i in range(s.start, s.end)}
+        blocked.update(i for s in actors if s.actor is not None and s.actor.kind not in ("state",) for i in range(s.start, s.end))
         dateline_end = 0
         for i in range(min(12, len(table))):
             spaced = i > 0 and _spaced(table, i - 1) and _spaced(table, i)  # not "Al-Shabaab"
@@ -111,7 +115,7 @@ class DocPlaces:
             if span.start_char < dateline_end:
                 dateline_place = dateline_place or loc
                 continue
-            if any(s <= span.start_char < e for s, e in blocked) or span.text.islower():
+            if span.start in blocked or span.text.islower():
                 continue
             kept.append(span)
         counts = Counter(s.location.country for s in kept if s.location.country)
@@ -137,7 +141,7 @@ class DocPlaces:
         preferred). Left out: places in a relative clause ("survivors who fled to Dori"), a
         neighbour named as a border ("the border with Niger") and an appositive "west of X" that
         only situates the place before it ("Zawiya, west of Tripoli")."""
-        inside = [s for s in self.places if start <= s.start_char and s.end_char <= end and not self._aside(s)]
+        inside = [s for s in self.open_places if start <= s.start_char and s.end_char <= end]
         if not inside:
             return None
         inside = [s for s in inside if not self._appositive(s, inside)]
@@ -178,9 +182,8 @@ class DocPlaces:
         December, fighters looted shops over the weekend")."""
         event, report = None, None
         lowers = self.table.lower
-        for span in sorted(self.times, key=lambda s: abs(s.start_char - anchor)):
-            if not (start <= span.start_char and span.end_char <= end):
-                continue
+        inside = [s for s in self.times if start <= s.start_char and s.end_char <= end]
+        for span in sorted(inside, key=lambda s: abs(s.start_char - anchor)):
             when: When = span.when
             if when.latest is None:
                 continue

@@ -67,6 +67,7 @@ class EventExtractor:
     def __init__(self, nlp: Language):
         self.lex = lexicon()
         self.vocab = nlp.vocab
+        self._demonyms: dict[str, object] = {}  # word -> state entry or None
         self.report_verbs = _words(self.lex["report_verbs"])
         self.civilian_nouns = _words(self.lex["civilian_nouns"])
         self.force_nouns = {k: tuple(str(n).lower() for n in v) for k, v in self.lex["force_nouns"].items()}
@@ -111,8 +112,15 @@ class EventExtractor:
         return Actor(kb_id=entry.id, name=entry.name, text=entry.name, kind="state_forces")
 
     def demonym(self, text: str):
-        from .actors import lookup_demonym
-        return lookup_demonym(text) if text[:1].isupper() else None
+        """The state a demonym names ("Iraqi"), or None; looked up once per word (the rules ask at every word)."""
+        if not text[:1].isupper():
+            return None
+        if text not in self._demonyms:
+            from .actors import lookup_demonym
+            if len(self._demonyms) > 50_000:
+                self._demonyms.clear()  # a long batch: capitalised words without end
+            self._demonyms[text] = lookup_demonym(text)
+        return self._demonyms[text]
 
     def country_name(self, code: Optional[str]) -> Optional[str]:
         if not code:
@@ -298,11 +306,11 @@ class EventExtractor:
                     and (report_when.latest - last.latest).days <= 7:
                 # "Troops later detained four men, the army said on Wednesday": after the narrative's day, by the report's
                 mention.when = When(earliest=last.earliest or last.latest, latest=report_when.latest, precision="range")
-        mention.fatalities = fatalities(sent, self.lex)
+        mention.fatalities = self._fatalities(rd, sent)
         if mention.fatalities is None and sent.end < len(table):
             following = rd.sentence(sent.end)
             if not any(following.start <= h.start < following.end for h in rd.hits) \
-                    and fatalities(following, self.lex) == 0:
+                    and self._fatalities(rd, following) == 0:
                 mention.fatalities = 0  # "No casualties were reported." after the event
         if mention.location is not None and mention.location_how in ("clause", "sentence"):
             rd.last_location = mention.location
@@ -329,6 +337,12 @@ class EventExtractor:
         if mention.when_how == "sentence" and not mention.anaphoric:
             rd.last_when = (sent.end, mention.when)
         return mention
+
+    def _fatalities(self, rd: Reading, sent: Sentence) -> Optional[int]:
+        """fatalities() of a sentence, counted once per sentence (each of its mentions asks)."""
+        if sent.start not in rd.deaths:
+            rd.deaths[sent.start] = fatalities(sent, self.lex)
+        return rd.deaths[sent.start]
 
     def _crowd(self, view: SentenceView, hit: TriggerHit) -> list[Actor]:
         """The groups a protest or riot names in its clause: civilian groups ("students", "displaced families")

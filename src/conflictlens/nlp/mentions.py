@@ -70,6 +70,7 @@ class Reading:
     times: list[tuple[int, int, Optional[When], str]] = field(default_factory=list)  # (start, end, when, text) of each time span
     sentences: dict[int, Sentence] = field(default_factory=dict)  # by sentence number, made once
     views: dict = field(default_factory=dict)  # (sentence start, country) -> SentenceView, made once
+    deaths: dict[int, Optional[int]] = field(default_factory=dict)  # sentence start -> fatalities() of it
     _spaced: dict[int, str] = field(default_factory=dict)
 
     def sentence(self, i: int) -> Sentence:

@@ -9,6 +9,7 @@ or actor in front of a nominal trigger ("a Turkish drone strike") is its perpetr
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -82,12 +83,15 @@ class SentenceView:
     partner_cues: tuple[tuple[str, ...], ...] = ()  # "backed by", "supported by": X acts with the subject
     former_words: frozenset[str] = frozenset()  # "former", "retired": the person is a civilian
     table: Optional[TokenTable] = None  # token_table(doc): filled in after init
+    marks: Optional[tuple[list[int], list[int]]] = None  # clause_marks(...): filled in after init
     words: list[str] = field(default_factory=list)  # the table's lower-case words: filled in after init
 
     def __post_init__(self) -> None:
         if self.table is None:
             self.table = token_table(self.doc)
         self.words = self.table.lower  # one list per Doc, not a Token object per look
+        if self.marks is None:
+            self.marks = clause_marks(self.table, self.sent.start, self.sent.end, self.report_verbs)
 
     def lower(self, i: int) -> str:
         return self.words[i]
@@ -112,22 +116,21 @@ class SentenceView:
         return "\n" in word  # a headline with no full stop ends at its line break
 
     def clause_left(self, i: int) -> int:
-        """First token of the clause that ends just before token i (skipping relative 'who/which')."""
-        j = i - 1
+        """First token of the clause that ends just before token i (skipping relative 'who/which'):
+        the token after the last boundary before i, not before the sentence start or the floor."""
         floor = max(self.sent.start, self.floor)
-        while j >= floor:
-            if self.is_boundary(j):
-                return j + 1
-            j -= 1
-        return floor
+        bounds = self.marks[0]
+        k = bisect_left(bounds, i) - 1
+        return bounds[k] + 1 if k >= 0 and bounds[k] >= floor else floor
 
     def clause_right(self, i: int, stop_at_comma: bool = True) -> int:
-        """One past the last token of the clause starting at token i."""
-        j, end, texts = i, self.sent.end, self.table.text
-        while j < end:
-            if self.is_boundary(j) or (stop_at_comma and texts[j] == ","):
-                return j
-            j += 1
+        """One past the last token of the clause starting at token i: the first boundary (or comma)
+        from i on, else the sentence end."""
+        end = self.sent.end
+        for marks in (self.marks if stop_at_comma else self.marks[:1]):
+            k = bisect_left(marks, i)
+            if k < len(marks) and marks[k] < end:
+                end = marks[k]
         return end
 
     def prev_word(self, i: int) -> int:
@@ -136,6 +139,20 @@ class SentenceView:
         while j >= self.sent.start and (self.words[j] in DETERMINERS or self.flags(j)[0]):
             j -= 1
         return j
+
+
+def clause_marks(table: TokenTable, start: int, end: int, report_verbs: frozenset[str]) -> tuple[list[int], list[int]]:
+    """The clause boundaries (SentenceView.is_boundary) and the commas among tokens [start, end), in order:
+    the clause rules then find the nearest one by bisection instead of testing each word."""
+    bounds, commas = [], []
+    lower, text = table.lower, table.text
+    for j in range(start, end):
+        word = lower[j]
+        if word in (";", ":") or word in CLAUSE_WORDS or word in report_verbs or (word.isspace() and "\n" in word):
+            bounds.append(j)
+        elif text[j] == ",":
+            commas.append(j)
+    return bounds, commas
 
 
 _FORCE_NOUNS: dict[int, tuple[dict, dict[str, list], list]] = {}

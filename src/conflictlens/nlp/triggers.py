@@ -154,12 +154,10 @@ class FirstWordMatcher:
         end = len(table) if end is None else end
         if end <= start or not by_word:
             return []
-        lower = table.lower
+        words = table.lower[start:end]
         found = []
-        for i in range(start, end):
-            group = by_word.get(lower[i])
-            if group is not None:
-                group.match(doc, table, i, end, found)
+        for i in [start + k for k, word in enumerate(words) if word in by_word]:
+            by_word[words[i - start]].match(doc, table, i, end, found)
         return found
 
 
