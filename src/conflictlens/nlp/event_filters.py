@@ -17,6 +17,16 @@ PERFECT = frozenset({"has", "have", "had"})
 BACKGROUND_DAYS = 45  # an event whose clause is dated only this long before publication is history
 
 
+def _by_first(phrases: list[list[str]]) -> dict[str, list[list[str]]]:
+    """Phrases (word lists) by their first word: a window is then tested only against the phrases
+    that can start at one of its words."""
+    index: dict[str, list[list[str]]] = {}
+    for phrase in phrases:
+        if phrase:
+            index.setdefault(phrase[0], []).append(phrase)
+    return index
+
+
 def _words(items) -> frozenset[str]:
     return frozenset(str(w).lower() for w in items)
 
@@ -26,15 +36,15 @@ class EventFilter:
 
     def __init__(self, lex: dict):
         self.negation = _words(lex["negation"])
-        self.irrealis = [w.lower().split() for w in lex["irrealis"]]
-        self.aggregate = [w.lower().split() for w in lex["aggregate"]]
-        self.support = [w.lower().split() for w in lex.get("support_words", [])]
+        self.irrealis = _by_first([w.lower().split() for w in lex["irrealis"]])
+        self.aggregate = _by_first([w.lower().split() for w in lex["aggregate"]])
+        self.support = _by_first([w.lower().split() for w in lex.get("support_words", [])])
         self.not_followed_by = _words(lex.get("not_followed_by", []))
         self.verb_not_followed_by = _words(lex.get("verb_not_followed_by", []))
 
     def background(self, rd: Reading, mention: Mention) -> bool:
         """An event dated well before publication is history the article recalls, not news."""
-        published = rd.doc._.published
+        published = rd.published
         if not published:
             return False
         times = self._clause_times(rd, mention.sent, mention.hit)
@@ -53,14 +63,12 @@ class EventFilter:
         return list(reversed(words))
 
     @staticmethod
-    def _has(words: list[str], phrases: list[list[str]]) -> bool:
-        present = set(words)
-        for phrase in phrases:
-            if phrase and phrase[0] not in present:
-                continue  # cannot occur: skip the window comparisons
-            n = len(phrase)
-            if any(words[i:i + n] == phrase for i in range(len(words) - n + 1)):
-                return True
+    def _has(words: list[str], phrases: dict[str, list[list[str]]]) -> bool:
+        """Whether one of the phrases (by first word, _by_first) occurs in the words."""
+        for i, word in enumerate(words):
+            for phrase in phrases.get(word, ()):
+                if words[i:i + len(phrase)] == phrase:
+                    return True
         return False
 
     def is_event(self, rd: Reading, sent: Sentence, hit: TriggerHit) -> bool:

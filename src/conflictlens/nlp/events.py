@@ -68,6 +68,8 @@ class EventExtractor:
         self.lex = lexicon()
         self.vocab = nlp.vocab
         self._demonyms: dict[str, object] = {}  # word -> state entry or None
+        self.hours_later = tuple(f" {w} " for w in self.lex.get("hours_later", []))  # as found in Reading.spaced_words
+        self.overnight_words = tuple(f" {w} " for w in self.lex.get("overnight_words", []))
         self.report_verbs = _words(self.lex["report_verbs"])
         self.civilian_nouns = _words(self.lex["civilian_nouns"])
         self.force_nouns = {k: tuple(str(n).lower() for n in v) for k, v in self.lex["force_nouns"].items()}
@@ -163,7 +165,8 @@ class EventExtractor:
         rd = Reading(doc=doc, table=table, ctx=ctx, hits=hits, actor_at=actor_at, speaker_actor=speaker_actor,
                      place_tokens=place_tokens, source_tokens=source_tokens,
                      actor_tokens={i for s in actors for i in range(s.start, s.end)},
-                     floor=floor, text=table.doc_text, times=[(s.start, s.end, s.when, s.text) for s in times])
+                     floor=floor, text=table.doc_text, times=[(s.start, s.end, s.when, s.text) for s in times],
+                     published=doc._.published, hit_sentences={table.sent_of[h.start] for h in hits})
         lowers = table.lower
         mentions: list[Mention] = []
         by_sentence: dict[int, list[TriggerHit]] = {}
@@ -241,7 +244,8 @@ class EventExtractor:
                 demonym=self.demonym, forces=self.forces, country=country, floor=rd.floor,
                 member_nouns=self.member_nouns, weapon_nouns=self.weapon_nouns,
                 civilian_actor=self.civilian_actor, quantity_nouns=self.quantity_nouns,
-                partner_cues=self.partner_cues, former_words=self.former_words, table=rd.table)
+                partner_cues=self.partner_cues, former_words=self.former_words, table=rd.table,
+                marks=rd.clause_marks(sent, self.report_verbs))
         return view
 
     def _mention(self, rd: Reading, sent: Sentence, hit: TriggerHit) -> Mention:
@@ -296,7 +300,7 @@ class EventExtractor:
         event_when, report_when = ctx.event_time(sent.start_char, sent.end_char, trig_char)
         mention.own_time = event_when is not None
         mention.reported_on = report_when is not None
-        published = doc._.published
+        published = rd.published
         mention.when, mention.when_how = date_for(event_when, report_when, published)
         if event_when is None and rd.last_when is not None and sent.start - rd.last_when[0] < 120:
             # narrative continues ("Hours later", "On the same day"): the last dated event's day
@@ -309,18 +313,17 @@ class EventExtractor:
         mention.fatalities = self._fatalities(rd, sent)
         if mention.fatalities is None and sent.end < len(table):
             following = rd.sentence(sent.end)
-            if not any(following.start <= h.start < following.end for h in rd.hits) \
-                    and self._fatalities(rd, following) == 0:
+            if table.sent_of[following.start] not in rd.hit_sentences and self._fatalities(rd, following) == 0:
                 mention.fatalities = 0  # "No casualties were reported." after the event
         if mention.location is not None and mention.location_how in ("clause", "sentence"):
             rd.last_location = mention.location
         words = rd.spaced_words(sent)
         if event_when is None and mention.when_how == "context" and mention.when.latest \
-                and any(f" {w} " in words for w in self.lex.get("hours_later", [])):
+                and any(w in words for w in self.hours_later):
             # "Hours later, ...": the night may have turned; the last day or the next
             mention.when = When(earliest=mention.when.earliest or mention.when.latest,
                                 latest=mention.when.latest + dt.timedelta(days=1), precision="range")
-        if event_when is None and any(f" {w} " in words for w in self.lex.get("overnight_words", [])):
+        if event_when is None and any(w in words for w in self.overnight_words):
             # "destroyed 12 drones overnight, the ministry said": the night before the report (or publication)
             day = report_when.latest if report_when is not None and report_when.latest else published
             if day is not None:
@@ -366,7 +369,12 @@ class EventExtractor:
 
     def _days_later(self, table, sent: Sentence) -> Optional[int]:
         """"Two days later", "a day later", "the next day" at the start of a sentence: how many days on."""
-        words = [w for w in table.lower[sent.start:sent.end] if not w.isspace()][:5]
+        words = []
+        for w in table.lower[sent.start:sent.end]:
+            if not w.isspace():
+                words.append(w)
+                if len(words) == 5:
+                    break
         numbers = self.number_words
         for i in range(len(words) - 2):
             if words[i + 1] in ("day", "days") and words[i + 2] == "later":

@@ -6,6 +6,7 @@ importing the component.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -14,7 +15,7 @@ from spacy.tokens import Doc
 from ..model import Actor, Location, When
 from ..taxonomy import SUB_EVENT_TYPES
 from .event_context import DocPlaces, Marked, Sentence
-from .roles import Role
+from .roles import Role, clause_marks
 from .tokentable import TokenTable
 from .triggers import TriggerHit
 
@@ -70,8 +71,11 @@ class Reading:
     times: list[tuple[int, int, Optional[When], str]] = field(default_factory=list)  # (start, end, when, text) of each time span
     sentences: dict[int, Sentence] = field(default_factory=dict)  # by sentence number, made once
     views: dict = field(default_factory=dict)  # (sentence start, country) -> SentenceView, made once
+    published: Optional[dt.date] = None  # doc._.published, read once
+    hit_sentences: set[int] = field(default_factory=set)  # the sentence numbers that hold a trigger
     deaths: dict[int, Optional[int]] = field(default_factory=dict)  # sentence start -> fatalities() of it
     _spaced: dict[int, str] = field(default_factory=dict)
+    _marks: dict[int, tuple[list[int], list[int]]] = field(default_factory=dict)
 
     def sentence(self, i: int) -> Sentence:
         """The sentence holding token i."""
@@ -89,3 +93,10 @@ class Reading:
         if text is None:
             text = self._spaced[sent.start] = " " + " ".join(self.table.lower[sent.start:sent.end]) + " "
         return text
+
+    def clause_marks(self, sent: Sentence, report_verbs: frozenset[str]) -> tuple[list[int], list[int]]:
+        """roles.clause_marks of the sentence, found once."""
+        marks = self._marks.get(sent.start)
+        if marks is None:
+            marks = self._marks[sent.start] = clause_marks(self.table, sent.start, sent.end, report_verbs)
+        return marks

@@ -83,7 +83,7 @@ class SentenceView:
     partner_cues: tuple[tuple[str, ...], ...] = ()  # "backed by", "supported by": X acts with the subject
     former_words: frozenset[str] = frozenset()  # "former", "retired": the person is a civilian
     table: Optional[TokenTable] = None  # token_table(doc): filled in after init
-    marks: Optional[tuple[list[int], list[int]]] = None  # clause_marks(...): filled in after init
+    marks: Optional[tuple[list[int], list[int]]] = None  # clause_marks(...) of the sentence: filled in after init if not given
     words: list[str] = field(default_factory=list)  # the table's lower-case words: filled in after init
 
     def __post_init__(self) -> None:
@@ -171,14 +171,20 @@ def _force_nouns_at(force_nouns: dict[str, tuple[str, ...]], first: Optional[str
                 by_first.setdefault(parts[0], []).append((parts, kind))
         cached = _FORCE_NOUNS[id(force_nouns)] = (force_nouns, by_first, [(p, k) for p, k in by_length if not p])
     _, by_first, empty = cached
-    return by_first.get(first, []) + empty if first is not None else empty
+    if first is None:
+        return empty
+    found = by_first.get(first, [])
+    return found + empty if empty else found
 
 
 def noun_actor(view: SentenceView, i: int, end: int) -> tuple[Optional[Actor], int]:
     """An actor named by a common noun at token i: a force noun ("soldiers", "riot police", with a
     demonym before it: "Nigerien soldiers") or a civilian noun. Returns (actor, tokens used)."""
     words = view.words[i:max(i, min(end, i + 3))]
-    for parts, kind in _force_nouns_at(view.force_nouns, words[0] if words else None):
+    candidates = _force_nouns_at(view.force_nouns, words[0] if words else None)
+    if not candidates and (not words or words[0] not in view.civilian_nouns):
+        return None, 0  # most words: no force noun starts there and none is a civilian noun
+    for parts, kind in candidates:
         if words[:len(parts)] == parts:
             state = None
             before = view.prev_word(i)
