@@ -19,6 +19,7 @@ from .triggers import FirstWordMatcher, first_words, phrase_pattern
 QUALIFIERS = frozenset({"at", "least", "more", "than", "about", "around", "some", "nearly", "almost", "over", "up", "to", "as",
                         "many", "estimated", "another"})
 INJURY = frozenset({"wounded", "wounding", "injured", "injuring", "hurt", "wounds", "injuries"})
+COUNTED = frozenset({"killed", "killing", "kills", "kill", "dead", "died", "deaths", "dies", "bodies", "death"})  # read below
 DEATH_HINTS = frozenset({"killed", "killing", "kills", "kill", "dead", "died", "dies", "death", "deaths", "bodies", "body",
                          "fatalities", "lives", "toll", "corpses", "massacre", "massacred", "executed", "beheaded", "lynched",
                          "assassinated", "assassination", "murdered", "slain"})
@@ -105,6 +106,9 @@ def fatalities(region: Sentence, lexicon: dict) -> Optional[int]:
     no_death, starts = _no_death_matcher(region.doc.vocab, tuple(lexicon.get("no_death", [])))
     if not starts.isdisjoint(tokens) and no_death.find(region.doc, region.start, region.end):
         return 0
+    present = set(tokens)
+    if present.isdisjoint(COUNTED):  # no word the count reads: no number, perhaps injuries only
+        return 0 if not present.isdisjoint(INJURY) and present.isdisjoint(DEATH_HINTS) else None
     for i, tok in enumerate(tokens):
         if tok in ("killed", "killing", "kills", "kill"):
             prev = tokens[i - 1] if i else ""

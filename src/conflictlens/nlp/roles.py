@@ -144,23 +144,29 @@ class SentenceView:
 def clause_marks(table: TokenTable, start: int, end: int, report_verbs: frozenset[str]) -> tuple[list[int], list[int]]:
     """The clause boundaries (SentenceView.is_boundary) and the commas among tokens [start, end), in order:
     the clause rules then find the nearest one by bisection instead of testing each word."""
-    bounds, commas = [], []
-    lower, text = table.lower, table.text
-    for j in range(start, end):
-        word = lower[j]
-        if word in (";", ":") or word in CLAUSE_WORDS or word in report_verbs or (word.isspace() and "\n" in word):
-            bounds.append(j)
-        elif text[j] == ",":
-            commas.append(j)
+    stops = _clause_stops(report_verbs)
+    bounds = [start + k for k, word in enumerate(table.lower[start:end]) if word in stops or ("\n" in word and word.isspace())]
+    commas = [start + k for k, text in enumerate(table.text[start:end]) if text == ","]
     return bounds, commas
+
+
+_CLAUSE_STOPS: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+
+
+def _clause_stops(report_verbs: frozenset[str]) -> frozenset[str]:
+    """The words that end a clause (SentenceView.is_boundary, but for line breaks), built once per verb list."""
+    held = _CLAUSE_STOPS.get(id(report_verbs))
+    if held is None or held[0] is not report_verbs:
+        held = _CLAUSE_STOPS[id(report_verbs)] = (report_verbs, frozenset({";", ":"}) | CLAUSE_WORDS | report_verbs)
+    return held[1]
 
 
 _FORCE_NOUNS: dict[int, tuple[dict, dict[str, list], list]] = {}
 
 
-def _force_nouns_at(force_nouns: dict[str, tuple[str, ...]], first: Optional[str]) -> list[tuple[list[str], str]]:
-    """The force nouns (as word lists, with their kind) that may start at a word whose lower form is
-    `first`, longest first ("military police" before "military"): sorted once per lexicon, not per call."""
+def _force_noun_index(force_nouns: dict[str, tuple[str, ...]]) -> tuple[dict, dict[str, list], list]:
+    """(force_nouns, the force nouns as word lists with their kind by first word, those with no word),
+    longest first ("military police" before "military"): sorted once per lexicon, not per call."""
     cached = _FORCE_NOUNS.get(id(force_nouns))
     if cached is None or cached[0] is not force_nouns:
         by_length = sorted(((noun.split(), kind) for kind, nouns in force_nouns.items() for noun in nouns),
@@ -170,20 +176,18 @@ def _force_nouns_at(force_nouns: dict[str, tuple[str, ...]], first: Optional[str
             if parts:
                 by_first.setdefault(parts[0], []).append((parts, kind))
         cached = _FORCE_NOUNS[id(force_nouns)] = (force_nouns, by_first, [(p, k) for p, k in by_length if not p])
-    _, by_first, empty = cached
-    if first is None:
-        return empty
-    found = by_first.get(first, [])
-    return found + empty if empty else found
+    return cached
 
 
 def noun_actor(view: SentenceView, i: int, end: int) -> tuple[Optional[Actor], int]:
     """An actor named by a common noun at token i: a force noun ("soldiers", "riot police", with a
     demonym before it: "Nigerien soldiers") or a civilian noun. Returns (actor, tokens used)."""
-    words = view.words[i:max(i, min(end, i + 3))]
-    candidates = _force_nouns_at(view.force_nouns, words[0] if words else None)
-    if not candidates and (not words or words[0] not in view.civilian_nouns):
+    _, by_first, empty = _force_noun_index(view.force_nouns)
+    first = view.words[i] if i < end else None
+    if first not in by_first and first not in view.civilian_nouns and not empty:
         return None, 0  # most words: no force noun starts there and none is a civilian noun
+    words = view.words[i:max(i, min(end, i + 3))]
+    candidates = (by_first.get(first, []) + empty) if first is not None else empty
     for parts, kind in candidates:
         if words[:len(parts)] == parts:
             state = None
@@ -334,9 +338,9 @@ def partners_after(view: SentenceView, role: Role, end: int) -> Role:
 
 def first_target(view: SentenceView, start: int, end: int) -> Optional[Role]:
     """The first actor or target noun between tokens start and end (places and sources skipped)."""
-    j = start
+    j, words = start, view.words
     while j < end:
-        if view.lower(j) in view.former_words and view.civilian_actor is not None and j + 1 < end:
+        if words[j] in view.former_words and view.civilian_actor is not None and j + 1 < end:
             # "a former officer of the army": a civilian now
             return Role(view.civilian_actor.model_copy(update={"text": view.text(j + 1), "span": view.char_span(j + 1, j + 2)}),
                         j + 1, "noun")
@@ -353,7 +357,7 @@ def first_target(view: SentenceView, start: int, end: int) -> Optional[Role]:
         if actor is not None:
             return Role(actor, j, "noun")
         state = view.demonym(view.text(j))
-        if state is not None and j + 1 < end and view.lower(j + 1) in view.weapon_nouns:
+        if state is not None and j + 1 < end and words[j + 1] in view.weapon_nouns:
             # "15 Ukrainian drones", "58 Russian assaults": the forces of that state
             actor = view.forces(state, "military")
             if actor is not None:
@@ -364,8 +368,11 @@ def first_target(view: SentenceView, start: int, end: int) -> Optional[Role]:
 
 def by_phrase(view: SentenceView, start: int, end: int) -> Optional[Role]:
     """'by X' between start and end: the perpetrator of a passive or nominal event."""
+    words = view.words
+    if PERPETRATOR_PREPS.isdisjoint(words[start:end]):
+        return None
     for j in range(start, end):
-        if view.lower(j) in PERPETRATOR_PREPS:
+        if words[j] in PERPETRATOR_PREPS:
             role = first_target(view, j + 1, min(end, j + 8))
             if role is not None:
                 return Role(role.actor, role.token, "by")
@@ -411,13 +418,16 @@ def is_passive(view: SentenceView, trigger_start: int) -> bool:
 
 def between_pair(view: SentenceView, start: int, end: int) -> Optional[tuple[Role, Role]]:
     """'between X and Y' after a trigger ('fighting broke out between the SDF and tribal fighters')."""
+    words = view.words
+    if "between" not in words[start:end]:
+        return None
     for j in range(start, end):
-        if view.lower(j) == "between":
+        if words[j] == "between":
             first = first_target(view, j + 1, end)
             if first is None:
                 return None
             k = first.token + 1
-            while k < end and view.lower(k) != "and":
+            while k < end and words[k] != "and":
                 k += 1
             second = first_target(view, k + 1, end) if k < end else None
             if second is not None:
