@@ -34,24 +34,24 @@ class Marked:
 
     __slots__ = ("start", "end", "start_char", "end_char", "text", "actor", "location", "when")
 
-    def __init__(self, start: int, end: int, start_char: int, end_char: int, text: str):
+    def __init__(self, start: int, end: int, start_char: int, end_char: int, text: str, actor: Optional[Actor] = None,
+                 location: Optional[Location] = None, when: Optional[When] = None):
         self.start, self.end, self.start_char, self.end_char, self.text = start, end, start_char, end_char, text
-        self.actor: Optional[Actor] = None
-        self.location: Optional[Location] = None
-        self.when: Optional[When] = None
+        self.actor, self.location, self.when = actor, location, when
 
 
 def read_group(doc: Doc, table: TokenTable, group: str, attr: Optional[str] = None) -> list[Marked]:
     """The spans of a span group, in its order, with their `span._.<attr>` (actor, location or when)."""
     if group not in doc.spans:
         return []
+    text = table.doc_text  # a span's text is the document's between its character offsets
+    if attr is None:
+        return [Marked(s.start, s.end, s.start_char, s.end_char, text[s.start_char:s.end_char]) for s in doc.spans[group]]
     out = []
     for span in doc.spans[group]:
-        start, end = span.start, span.end
-        marked = Marked(start, end, span.start_char, span.end_char, table.span_text(start, end))
-        if attr is not None:
-            setattr(marked, attr, getattr(span._, attr))
-        out.append(marked)
+        start_char, end_char = span.start_char, span.end_char
+        out.append(Marked(span.start, span.end, start_char, end_char, text[start_char:end_char],
+                          **{attr: getattr(span._, attr)}))
     return out
 
 

@@ -113,9 +113,18 @@ class EventFilter:
 
     @staticmethod
     def _clause_times(rd: Reading, sent: Sentence, hit: TriggerHit, whole: bool = False) -> list[When]:
+        """The dated times of the clause around the trigger (or of the whole sentence), found once per
+        clause: the filters and the background test ask again."""
         lo, hi = hit.start, hit.end
         if whole:
             lo, hi = sent.start, sent.end
+        found = rd.clause_times.get((lo, hi))
+        if found is None:
+            found = rd.clause_times[(lo, hi)] = EventFilter._times_around(rd, sent, lo, hi)
+        return found
+
+    @staticmethod
+    def _times_around(rd: Reading, sent: Sentence, lo: int, hi: int) -> list[When]:
         lowers = rd.table.lower
         stops = (",", ";", "when", "while", "but")
         while lo > sent.start and lowers[lo - 1] not in stops:

@@ -20,7 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..kb import get_kb
-from ..model import Actor, Event, Span as TextSpan, When
+from ..model import Actor, Event, Location, Span as TextSpan, When
 from ..taxonomy import SUB_EVENT_TYPES, plover_for
 from . import extensions  # noqa: F401
 from .attribution import attribution_at
@@ -68,6 +68,7 @@ class EventExtractor:
         self.lex = lexicon()
         self.vocab = nlp.vocab
         self._demonyms: dict[str, object] = {}  # word -> state entry or None
+        self._country_names: dict[str, Optional[str]] = {}  # country code -> its state's name
         self.hours_later = tuple(f" {w} " for w in self.lex.get("hours_later", []))  # as found in Reading.spaced_words
         self.overnight_words = tuple(f" {w} " for w in self.lex.get("overnight_words", []))
         self.report_verbs = _words(self.lex["report_verbs"])
@@ -127,8 +128,10 @@ class EventExtractor:
     def country_name(self, code: Optional[str]) -> Optional[str]:
         if not code:
             return None
-        state = get_kb().state_of(code)
-        return state.name if state else None
+        if code not in self._country_names:
+            state = get_kb().state_of(code)
+            self._country_names[code] = state.name if state else None
+        return self._country_names[code]
 
     # ---- the pass over a Doc
     def __call__(self, doc: Doc) -> Doc:
@@ -261,14 +264,14 @@ class EventExtractor:
                               (sent.start_char, sent.end_char, "sentence")):
             place = ctx.best_place(lo, hi, trig_char)
             if place is not None:
-                mention.location, mention.location_how = location_of(place), how
+                mention.location, mention.location_how = self._location(rd, place), how
                 mention.own_place = place.location.precision < 3  # a region does not set incidents apart
                 break
         if mention.location is None:
             para_start = rd.text.rfind("\n\n", 0, sent.start_char)
             place = ctx.best_place(max(para_start, 0), sent.start_char, sent.start_char)
             if place is not None:
-                mention.location, mention.location_how = location_of(place), "paragraph"
+                mention.location, mention.location_how = self._location(rd, place), "paragraph"
             elif rd.last_location is not None:
                 mention.location, mention.location_how = rd.last_location, "context"
             elif ctx.dateline_place is not None:
@@ -340,6 +343,15 @@ class EventExtractor:
         if mention.when_how == "sentence" and not mention.anaphoric:
             rd.last_when = (sent.end, mention.when)
         return mention
+
+    @staticmethod
+    def _location(rd: Reading, place: Marked) -> Location:
+        """location_of a place span, made once per place: the mentions of a place share it, as those
+        placed from context or the dateline share theirs."""
+        loc = rd.places.get((place.start, place.end))
+        if loc is None:
+            loc = rd.places[(place.start, place.end)] = location_of(place)
+        return loc
 
     def _fatalities(self, rd: Reading, sent: Sentence) -> Optional[int]:
         """fatalities() of a sentence, counted once per sentence (each of its mentions asks)."""

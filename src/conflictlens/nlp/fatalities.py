@@ -72,21 +72,23 @@ def _age(tokens: list[str], k: int) -> bool:
     return tokens[k + 1:k + 3] == ["-", "year"] or (k + 1 < len(tokens) and tokens[k + 1].startswith("year-old"))
 
 
-_MATCHERS: dict[tuple[int, tuple[str, ...]], tuple[FirstWordMatcher, frozenset[str]]] = {}
+_MATCHERS: dict[tuple[int, int], tuple[Vocab, list, FirstWordMatcher, frozenset[str]]] = {}
 _NUMBER_WORDS: dict[int, tuple[dict, dict[str, int]]] = {}
 
 
-def _no_death_matcher(vocab: Vocab, phrases: tuple[str, ...]) -> tuple[FirstWordMatcher, frozenset[str]]:
-    """The phrases that say nobody died ("no one was hurt"), compiled once per vocabulary, with the
-    words they can start with (a region holding none of them is not searched)."""
-    key = (id(vocab), phrases)
-    if key not in _MATCHERS:
+def _no_death_matcher(vocab: Vocab, lexicon: dict) -> tuple[FirstWordMatcher, frozenset[str]]:
+    """The lexicon's phrases that say nobody died ("no one was hurt"), compiled once per vocabulary and
+    phrase list, with the words they can start with (a region holding none of them is not searched)."""
+    phrases = lexicon.get("no_death", ())
+    key = (id(vocab), id(phrases))
+    held = _MATCHERS.get(key)
+    if held is None or held[0] is not vocab or held[1] is not phrases:
         matcher = FirstWordMatcher(vocab)
         for n, phrase in enumerate(phrases):
             matcher.add(f"NO_DEATH_{n}", [phrase_pattern(phrase)])
         starts = frozenset(word for _, pattern in matcher.patterns for word in first_words(pattern))
-        _MATCHERS[key] = (matcher, starts)
-    return _MATCHERS[key]
+        held = _MATCHERS[key] = (vocab, phrases, matcher, starts)
+    return held[2], held[3]
 
 
 def _number_words(lexicon: dict) -> dict[str, int]:
@@ -103,7 +105,7 @@ def fatalities(region: Sentence, lexicon: dict) -> Optional[int]:
     died, or None when it does not say."""
     words = _number_words(lexicon)
     tokens = lower_words(region.doc)[region.start:region.end]
-    no_death, starts = _no_death_matcher(region.doc.vocab, tuple(lexicon.get("no_death", [])))
+    no_death, starts = _no_death_matcher(region.doc.vocab, lexicon)
     if not starts.isdisjoint(tokens) and no_death.find(region.doc, region.start, region.end):
         return 0
     present = set(tokens)

@@ -74,6 +74,8 @@ class Reading:
     published: Optional[dt.date] = None  # doc._.published, read once
     hit_sentences: set[int] = field(default_factory=set)  # the sentence numbers that hold a trigger
     deaths: dict[int, Optional[int]] = field(default_factory=dict)  # sentence start -> fatalities() of it
+    clause_times: dict[tuple[int, int], list[When]] = field(default_factory=dict)  # EventFilter._clause_times by bounds
+    places: dict[tuple[int, int], Location] = field(default_factory=dict)  # location_of each place span, by its bounds
     _spaced: dict[int, str] = field(default_factory=dict)
     _marks: dict[int, tuple[list[int], list[int]]] = field(default_factory=dict)
 
