@@ -13,7 +13,6 @@ from typing import Optional
 from spacy.vocab import Vocab
 
 from .event_context import Sentence
-from .rulekit import lower_words
 from .triggers import FirstWordMatcher, first_words, phrase_pattern
 
 QUALIFIERS = frozenset({"at", "least", "more", "than", "about", "around", "some", "nearly", "almost", "over", "up", "to", "as",
@@ -101,16 +100,15 @@ def _number_words(lexicon: dict) -> dict[str, int]:
 
 
 def fatalities(region: Sentence, lexicon: dict) -> Optional[int]:
-    """Deaths the region (a sentence, or any span with doc, start and end) states, or 0 when it says none
-    died, or None when it does not say."""
-    words = _number_words(lexicon)
-    tokens = lower_words(region.doc)[region.start:region.end]
-    no_death, starts = _no_death_matcher(region.doc.vocab, lexicon)
-    if not starts.isdisjoint(tokens) and no_death.find(region.doc, region.start, region.end):
-        return 0
+    """Deaths the sentence states, or 0 when it says none died, or None when it does not say."""
+    tokens = region.table.lower[region.start:region.end]
     present = set(tokens)
+    no_death, starts = _no_death_matcher(region.doc.vocab, lexicon)
+    if not starts.isdisjoint(present) and no_death.find(region.doc, region.start, region.end):
+        return 0
     if present.isdisjoint(COUNTED):  # no word the count reads: no number, perhaps injuries only
         return 0 if not present.isdisjoint(INJURY) and present.isdisjoint(DEATH_HINTS) else None
+    words = _number_words(lexicon)
     for i, tok in enumerate(tokens):
         if tok in ("killed", "killing", "kills", "kill"):
             prev = tokens[i - 1] if i else ""

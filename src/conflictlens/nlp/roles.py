@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Container, Optional
 
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
@@ -85,6 +85,7 @@ class SentenceView:
     table: Optional[TokenTable] = None  # token_table(doc): filled in after init
     marks: Optional[tuple[list[int], list[int]]] = None  # clause_marks(...) of the sentence: filled in after init if not given
     words: list[str] = field(default_factory=list)  # the table's lower-case words: filled in after init
+    noun_starts: Container[str] = frozenset()  # the words a force or civilian noun can start with: filled in after init
 
     def __post_init__(self) -> None:
         if self.table is None:
@@ -92,12 +93,17 @@ class SentenceView:
         self.words = self.table.lower  # one list per Doc, not a Token object per look
         if self.marks is None:
             self.marks = clause_marks(self.table, self.sent.start, self.sent.end, self.report_verbs)
+        self.noun_starts = noun_starts(self.force_nouns, self.civilian_nouns)
 
     def lower(self, i: int) -> str:
         return self.words[i]
 
     def text(self, i: int) -> str:
         return self.table.text[i]
+
+    def state_at(self, i: int):
+        """The state a demonym at token i names ("Nigerien"), or None (only capitalised words are looked up)."""
+        return self.demonym(self.table.text[i]) if self.table.cap[i] else None
 
     def flags(self, i: int) -> tuple[bool, bool, bool]:
         """(is_quote, is_punct, like_num) of token i."""
@@ -179,6 +185,27 @@ def _force_noun_index(force_nouns: dict[str, tuple[str, ...]]) -> tuple[dict, di
     return cached
 
 
+class _Every:
+    """Holds every word (where a force noun of no words could start anywhere)."""
+
+    def __contains__(self, word: object) -> bool:
+        return True
+
+
+_NOUN_STARTS: dict[tuple[int, int], tuple[dict, frozenset, Container[str]]] = {}
+
+
+def noun_starts(force_nouns: dict[str, tuple[str, ...]], civilian_nouns: frozenset[str]) -> Container[str]:
+    """The words at which noun_actor can find an actor (the first words of the force nouns and the civilian
+    nouns), once per word lists: the role rules skip noun_actor at every other word."""
+    key = (id(force_nouns), id(civilian_nouns))
+    held = _NOUN_STARTS.get(key)
+    if held is None or held[0] is not force_nouns or held[1] is not civilian_nouns:
+        _, by_first, empty = _force_noun_index(force_nouns)
+        held = _NOUN_STARTS[key] = (force_nouns, civilian_nouns, _Every() if empty else frozenset(by_first) | civilian_nouns)
+    return held[2]
+
+
 def noun_actor(view: SentenceView, i: int, end: int) -> tuple[Optional[Actor], int]:
     """An actor named by a common noun at token i: a force noun ("soldiers", "riot police", with a
     demonym before it: "Nigerien soldiers") or a civilian noun. Returns (actor, tokens used)."""
@@ -193,7 +220,7 @@ def noun_actor(view: SentenceView, i: int, end: int) -> tuple[Optional[Actor], i
             state = None
             before = view.prev_word(i)
             if before >= view.sent.start:
-                state = view.demonym(view.text(before))
+                state = view.state_at(before)
             actor = view.forces(state or view.country, kind)
             if actor is not None:
                 return actor.model_copy(update={"text": view.table.span_text(i, i + len(parts)),
@@ -244,7 +271,7 @@ def subject(view: SentenceView, trigger_start: int, left: Optional[int] = None) 
             actor = _from_span(span)
             how = "subject"
         else:
-            actor, used = noun_actor(view, j, trigger_start)
+            actor, used = noun_actor(view, j, trigger_start) if view.words[j] in view.noun_starts else (None, 0)
             if actor is None or actor.kind == "civilians":
                 j += 1
                 continue
@@ -291,7 +318,7 @@ def _co_actor(view: SentenceView, i: int, end: int) -> Optional[Actor]:
     span = view.actor_at.get(i)
     if span is not None:
         return _from_span(span) if span.actor.kind != "civilians" else None
-    state = view.demonym(view.text(i))
+    state = view.state_at(i)
     if state is not None:
         return view.forces(state, "military")
     actor, _ = noun_actor(view, i, end)
@@ -303,7 +330,7 @@ def _with_partners(view: SentenceView, role: Role, nxt: int, trigger_start: int)
     actor is actor1, the others acting with it are its associates."""
     first = role.token
     before = view.prev_word(first)
-    if before >= view.sent.start and view.demonym(view.text(before)) is not None:
+    if before >= view.sent.start and view.state_at(before) is not None:
         first = before  # "British warplanes": the demonym starts the phrase
     if first - 2 >= max(view.sent.start, view.floor) and view.lower(first - 1) == "and":
         partner = _co_actor(view, first - 2, first - 1)
@@ -353,10 +380,11 @@ def first_target(view: SentenceView, start: int, end: int) -> Optional[Role]:
             continue
         if span is not None:
             return Role(_from_span(span), span.start, "object")
-        actor, used = noun_actor(view, j, end)
-        if actor is not None:
-            return Role(actor, j, "noun")
-        state = view.demonym(view.text(j))
+        if words[j] in view.noun_starts:
+            actor, used = noun_actor(view, j, end)
+            if actor is not None:
+                return Role(actor, j, "noun")
+        state = view.state_at(j)
         if state is not None and j + 1 < end and words[j + 1] in view.weapon_nouns:
             # "15 Ukrainian drones", "58 Russian assaults": the forces of that state
             actor = view.forces(state, "military")
