@@ -7,11 +7,14 @@ mines", "broke away in 2016", "protest leaders": the words of kb/data/lexicon/ev
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from ..model import When
 from .event_context import Sentence
 from .mentions import Mention, Reading
 from .triggers import TriggerHit
 
+CLAUSE_STOPS = frozenset({",", ";", "when", "while", "but"})  # where the clause of a time ends
 DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "this", "that"})
 PERFECT = frozenset({"has", "have", "had"})
 BACKGROUND_DAYS = 45  # an event whose clause is dated only this long before publication is history
@@ -125,14 +128,24 @@ class EventFilter:
 
     @staticmethod
     def _times_around(rd: Reading, sent: Sentence, lo: int, hi: int) -> list[When]:
-        lowers = rd.table.lower
-        stops = (",", ";", "when", "while", "but")
-        while lo > sent.start and lowers[lo - 1] not in stops:
-            lo -= 1
-        while hi < sent.end and lowers[hi] not in stops:
-            hi += 1
-        return [when for start, end, when, _ in rd.times
-                if start >= lo and end <= hi and when is not None and when.latest]
+        """The dated times within the clause that holds tokens [lo, hi): from the stop word before lo
+        (or the sentence start) to the stop word at or after hi (or the sentence end)."""
+        stops, times = EventFilter._sentence_marks(rd, sent)
+        k = bisect_left(stops, lo)
+        lo = stops[k - 1] + 1 if k > 0 else sent.start
+        k = bisect_left(stops, hi)
+        hi = stops[k] if k < len(stops) else sent.end
+        return [when for start, end, when, _ in times if start >= lo and end <= hi and when is not None and when.latest]
+
+    @staticmethod
+    def _sentence_marks(rd: Reading, sent: Sentence) -> tuple[list[int], list]:
+        """The clause stops (CLAUSE_STOPS) of a sentence and the times within it, found once per sentence."""
+        held = rd.filter_marks.get(sent.start)
+        if held is None:
+            stops = [sent.start + k for k, word in enumerate(rd.table.lower[sent.start:sent.end]) if word in CLAUSE_STOPS]
+            times = [t for t in rd.times if t[0] >= sent.start and t[1] <= sent.end]
+            held = rd.filter_marks[sent.start] = (stops, times)
+        return held
 
     def _since(self, rd: Reading, sent: Sentence, hit: TriggerHit, whole: bool = False, any_length: bool = False) -> bool:
         """The trigger's clause holds a stretch of time ("since October 17", "in the past two years"); with

@@ -34,7 +34,7 @@ class Mention:
     actor2: Optional[Role] = None
     location: Optional[Location] = None
     location_how: str = "none"
-    when: When = field(default_factory=When)
+    when: Optional[When] = None  # set by the component once the place and roles are read
     when_how: str = "none"
     fatalities: Optional[int] = None
     claimed_by: Optional[Actor] = None
@@ -75,6 +75,7 @@ class Reading:
     hit_sentences: set[int] = field(default_factory=set)  # the sentence numbers that hold a trigger
     deaths: dict[int, Optional[int]] = field(default_factory=dict)  # sentence start -> fatalities() of it
     clause_times: dict[tuple[int, int], list[When]] = field(default_factory=dict)  # EventFilter._clause_times by bounds
+    filter_marks: dict[int, tuple[list[int], list]] = field(default_factory=dict)  # EventFilter._sentence_marks by sentence
     places: dict[tuple[int, int], Location] = field(default_factory=dict)  # location_of each place span, by its bounds
     _spaced: dict[int, str] = field(default_factory=dict)
     _marks: dict[int, tuple[list[int], list[int]]] = field(default_factory=dict)

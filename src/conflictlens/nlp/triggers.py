@@ -164,22 +164,23 @@ class FirstWordMatcher:
 _GAP_SPEC = {"ORTH": {"NOT_IN": GAP_STOPS}, "IS_SENT_START": False, "OP": "?"}
 
 
-def _step(token: dict):
-    """One pattern token as (optional, test) where test reads token i of a token table, or None when
-    this class does not know the token's form (the spaCy Matcher then decides)."""
+_LOWER, _TEXT, _GAP = "lower", "text", "gap"
+
+
+def _step(token: dict) -> Optional[tuple[str, frozenset[str]]]:
+    """One pattern token as (what it reads, the words it takes): the lower form in a set, the text in a
+    set, or a gap ("*": an optional word that is no stop and starts no sentence, the set its stops);
+    None when this class does not know the token's form (the spaCy Matcher then decides)."""
     if token == _GAP_SPEC:
-        stops = frozenset(GAP_STOPS)
-        return True, lambda table, i: not table.sent_start[i] and table.text[i] not in stops
+        return _GAP, frozenset(GAP_STOPS)
     if set(token) == {"ORTH"} and isinstance(token["ORTH"], str):
-        orth = token["ORTH"]
-        return False, lambda table, i: table.text[i] == orth
+        return _TEXT, frozenset([token["ORTH"]])
     if set(token) == {"LOWER"}:
         lower = token["LOWER"]
         if isinstance(lower, str):
-            return False, lambda table, i: table.lower[i] == lower
+            return _LOWER, frozenset([lower])
         if isinstance(lower, dict) and set(lower) == {"IN"}:
-            words = frozenset(lower["IN"])
-            return False, lambda table, i: table.lower[i] in words
+            return _LOWER, frozenset(lower["IN"])
     return None
 
 
@@ -191,8 +192,10 @@ class _WordPatterns:
         self.patterns = patterns
         self.reach = max(len(p) for _, p in patterns)
         steps = [[_step(token) for token in pattern[1:]] for _, pattern in patterns]  # the first word is known
-        self.steps = None if any(None in s for s in steps) else [(key, s) for (key, _), s in zip(patterns, steps)]
-        self.gaps = any(optional for _, s in (self.steps or []) for optional, _ in s)
+        # (key, steps, whether a gap is among them), or None: the spaCy Matcher decides
+        self.steps = None if any(None in s for s in steps) else \
+            [(key, s, any(what == _GAP for what, _ in s)) for (key, _), s in zip(patterns, steps)]
+        self.gaps = any(gapped for _, _, gapped in (self.steps or []))
         self._matcher: Optional[Matcher] = None
 
     def match(self, doc: Doc, table, i: int, limit: int, found: list) -> None:
@@ -201,10 +204,21 @@ class _WordPatterns:
             self._spacy(doc, i, limit, found)
             return
         matches: list[tuple[int, str]] = []  # (end, key), in the order added
-        for key, steps in self.steps:
-            for end in _ends(table, steps, i + 1, limit):
-                if (end, key) not in matches:
-                    matches.append((end, key))
+        lower, text = table.lower, table.text
+        for key, steps, gapped in self.steps:
+            if gapped:
+                for end in _ends(table, steps, i + 1, limit):
+                    if (end, key) not in matches:
+                        matches.append((end, key))
+                continue
+            j = i + 1  # no gap: one word after the other
+            for what, words in steps:
+                if j >= limit or (lower[j] if what == _LOWER else text[j]) not in words:
+                    break
+                j += 1
+            else:
+                if (j, key) not in matches:
+                    matches.append((j, key))
         if len(matches) > 1:
             ends = [end for end, _ in matches]
             if self.gaps and len(set(ends)) < len(ends):
@@ -227,12 +241,16 @@ class _WordPatterns:
 def _ends(table, steps: list, i: int, limit: int) -> list[int]:
     """The token offsets where the pattern steps, tried from token i, can end (before `limit`)."""
     positions = [i]
-    for optional, test in steps:
+    for what, words in steps:
         reached = []
         for j in positions:
-            if optional and j not in reached:
-                reached.append(j)  # the gap word left out
-            if j < limit and test(table, j) and j + 1 not in reached:
+            if what == _GAP:
+                if j not in reached:
+                    reached.append(j)  # the gap word left out
+                taken = j < limit and not table.sent_start[j] and table.text[j] not in words
+            else:
+                taken = j < limit and (table.lower[j] if what == _LOWER else table.text[j]) in words
+            if taken and j + 1 not in reached:
                 reached.append(j + 1)
         if not reached:
             return []
