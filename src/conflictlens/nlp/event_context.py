@@ -50,8 +50,9 @@ def read_group(doc: Doc, table: TokenTable, group: str, attr: Optional[str] = No
     out = []
     for span in doc.spans[group]:
         start_char, end_char = span.start_char, span.end_char
-        out.append(Marked(span.start, span.end, start_char, end_char, text[start_char:end_char],
-                          **{attr: getattr(span._, attr)}))
+        marked = Marked(span.start, span.end, start_char, end_char, text[start_char:end_char])
+        setattr(marked, attr, getattr(span._, attr))
+        out.append(marked)
     return out
 
 

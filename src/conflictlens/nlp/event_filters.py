@@ -14,6 +14,7 @@ from .event_context import Sentence
 from .mentions import Mention, Reading
 from .triggers import TriggerHit
 
+WINDOW_BREAKS = frozenset({";", "but", "while", "when", "after", "before"})  # no cue of the trigger lies before these
 CLAUSE_STOPS = frozenset({",", ";", "when", "while", "but"})  # where the clause of a time ends
 DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "this", "that"})
 PERFECT = frozenset({"has", "have", "had"})
@@ -55,15 +56,12 @@ class EventFilter:
 
     @staticmethod
     def _window(rd: Reading, sent: Sentence, start: int, size: int = 6) -> list[str]:
-        left = max(sent.start, start - size)
-        lowers = rd.table.lower
-        words = []
-        for j in range(start - 1, left - 1, -1):
-            word = lowers[j]
-            if word in (";", "but", "while", "when", "after", "before"):
-                break
-            words.append(word)
-        return list(reversed(words))
+        """The up to `size` words before token `start` in its sentence, after the last clause break among them."""
+        window = rd.table.lower[max(sent.start, start - size):start]
+        for k in range(len(window) - 1, -1, -1):
+            if window[k] in WINDOW_BREAKS:
+                return window[k + 1:]
+        return window
 
     @staticmethod
     def _has(words: list[str], phrases: dict[str, list[list[str]]]) -> bool:
@@ -118,6 +116,8 @@ class EventFilter:
     def _clause_times(rd: Reading, sent: Sentence, hit: TriggerHit, whole: bool = False) -> list[When]:
         """The dated times of the clause around the trigger (or of the whole sentence), found once per
         clause: the filters and the background test ask again."""
+        if not EventFilter._sentence_marks(rd, sent)[1]:
+            return []  # most sentences hold no time at all
         lo, hi = hit.start, hit.end
         if whole:
             lo, hi = sent.start, sent.end
@@ -165,9 +165,10 @@ class EventFilter:
         Israel since October 8"); one before it may belong to a relative clause ("troops, who have been
         deployed since 2021, said they had opened a base")."""
         return any(start >= hit.end and end <= sent.end and (when is not None)
-                   and (text or "").lower().startswith("since") for start, end, when, text in rd.times)
+                   and (text or "").lower().startswith("since")
+                   for start, end, when, text in EventFilter._sentence_marks(rd, sent)[1])
 
     @staticmethod
     def _undated(rd: Reading, sent: Sentence) -> bool:
         """No time expression in the sentence."""
-        return not any(start >= sent.start and end <= sent.end for start, end, _, _ in rd.times)
+        return not EventFilter._sentence_marks(rd, sent)[1]
