@@ -241,18 +241,14 @@ class EventExtractor:
         """The role rules' view of a sentence (one per sentence and country: the rules only read it)."""
         view = rd.views.get((sent.start, country))
         if view is None:
-            marks = rd.clause_marks(sent, self.report_verbs)
-            if rd.views:  # the Doc-wide fields of the first view serve every sentence
-                view = next(iter(rd.views.values())).moved(sent, country, marks)
-            else:
-                view = SentenceView(
-                    doc=rd.doc, sent=sent, actor_at=rd.actor_at, place_tokens=rd.place_tokens, source_tokens=rd.source_tokens,
-                    report_verbs=self.report_verbs, force_nouns=self.force_nouns, civilian_nouns=self.civilian_nouns,
-                    demonym=self.demonym, forces=self.forces, country=country, floor=rd.floor,
-                    member_nouns=self.member_nouns, weapon_nouns=self.weapon_nouns,
-                    civilian_actor=self.civilian_actor, quantity_nouns=self.quantity_nouns,
-                    partner_cues=self.partner_cues, former_words=self.former_words, table=rd.table, marks=marks)
-            rd.views[(sent.start, country)] = view
+            view = rd.views[(sent.start, country)] = SentenceView(
+                doc=rd.doc, sent=sent, actor_at=rd.actor_at, place_tokens=rd.place_tokens, source_tokens=rd.source_tokens,
+                report_verbs=self.report_verbs, force_nouns=self.force_nouns, civilian_nouns=self.civilian_nouns,
+                demonym=self.demonym, forces=self.forces, country=country, floor=rd.floor,
+                member_nouns=self.member_nouns, weapon_nouns=self.weapon_nouns,
+                civilian_actor=self.civilian_actor, quantity_nouns=self.quantity_nouns,
+                partner_cues=self.partner_cues, former_words=self.former_words, table=rd.table,
+                marks=rd.clause_marks(sent, self.report_verbs))
         return view
 
     def _mention(self, rd: Reading, sent: Sentence, hit: TriggerHit) -> Mention:

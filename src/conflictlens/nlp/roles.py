@@ -9,7 +9,6 @@ or actor in front of a nominal trigger ("a Turkish drone strike") is its perpetr
 
 from __future__ import annotations
 
-import copy
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Container, Optional
@@ -95,12 +94,6 @@ class SentenceView:
         if self.marks is None:
             self.marks = clause_marks(self.table, self.sent.start, self.sent.end, self.report_verbs)
         self.noun_starts = noun_starts(self.force_nouns, self.civilian_nouns)
-
-    def moved(self, sent: Sentence, country: Optional[str], marks: tuple[list[int], list[int]]) -> "SentenceView":
-        """This Doc's view of another sentence (and country): the Doc-wide fields are shared, not rebuilt."""
-        view = copy.copy(self)
-        view.sent, view.country, view.marks = sent, country, marks
-        return view
 
     def lower(self, i: int) -> str:
         return self.words[i]
