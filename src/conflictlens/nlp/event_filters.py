@@ -76,7 +76,7 @@ class EventFilter:
         """False for negated, hypothetical, aggregate or habitual mentions and compounds (docs/events.md)."""
         lowers = rd.table.lower
         before = self._window(rd, sent, hit.start, 5)
-        if any(w in self.negation for w in before[-4:]):
+        if not self.negation.isdisjoint(before[-4:]):
             return False
         if self._has(before, self.irrealis):
             return False

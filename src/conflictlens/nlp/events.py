@@ -411,14 +411,17 @@ class EventExtractor:
         right = view.clause_right(hit.end)
         # "fought off fighters who attacked a base": the object ends where its relative clause begins
         words = view.words
-        right = next((j for j in range(hit.end, right) if words[j] in ("who", "which", "whose")), right)
+        for j in range(hit.end, right):
+            if words[j] in ("who", "which", "whose"):
+                right = j
+                break
         if hit.entry.form == "noun":
             mention.actor1 = modifier(view, hit.start) or by_phrase(view, hit.end, view.clause_right(hit.end, False))
             if mention.actor1 is None:
                 own, _ = noun_actor(view, hit.start, hit.end)  # the trigger names its force: "warplanes struck"
                 if own is not None and own.kind != "civilians":
                     mention.actor1 = Role(own, hit.start, "noun")
-            if mention.actor1 is None and any(w in LIGHT_VERBS for w in words[max(sent.start, hit.start - 5):hit.start]):
+            if mention.actor1 is None and not LIGHT_VERBS.isdisjoint(words[max(sent.start, hit.start - 5):hit.start]):
                 # "X carried out / launched <trigger>": the subject of the light verb
                 mention.actor1 = subject(view, hit.start)
             target = None
@@ -604,8 +607,8 @@ class EventExtractor:
         entry = hit.entry
         words = rd.spaced_words(sent)
         by_context = mention.sub != entry.sub  # the roles already told ("residents attacked": mob violence)
-        for context_words, sub in entry.context:
-            if any(f" {w.lower()} " in words for w in context_words):
+        for context_words, sub in entry.spaced_context:
+            if any(w in words for w in context_words):
                 mention.sub, by_context = sub, True
                 break
         target = mention.actor2.actor if mention.actor2 else None
@@ -692,7 +695,7 @@ class EventExtractor:
                             claimer = Role(span.actor.model_copy(update={"text": span.text, "span": (span.start_char, span.end_char)}),
                                            span.start, "subject")
                             break
-            if claimer is None and any(w in ("they", "it", "group") for w in lowers[sent.start:start]):
+            if claimer is None and not {"they", "it", "group"}.isdisjoint(lowers[sent.start:start]):
                 claimer = self._last_armed_actor(rd, sent, view)
             if claimer is None or claimer.actor.kind in GENERIC_KINDS or claimer.actor.kind == "person" or claimer.how == "noun":
                 continue

@@ -52,7 +52,7 @@ class MentionMerger:
         """The sentence opens with a definite or pronoun subject and no reporting verb before the trigger."""
         sent, lowers = mention.sent, table.lower
         first = next((i for i in range(sent.start, sent.end) if not table.text[i].isspace()), sent.start)
-        reported = any(w in self.report_verbs for w in lowers[first:mention.hit.start])
+        reported = not self.report_verbs.isdisjoint(lowers[first:mention.hit.start])
         return (lowers[first] in ANAPHORA or lowers[first] in self.pronouns) and not reported
 
     def merge(self, table: TokenTable, mentions: list[Mention]) -> list[Mention]:

@@ -44,6 +44,8 @@ class TriggerEntry:
     armed_target: str | None = None
     context: tuple[tuple[tuple[str, ...], str], ...] = ()
     defends: bool = False  # the subject defended: the attacker named after the trigger is actor1
+    # the context words as " word " (lower case), as they are looked up in a sentence's spaced words
+    spaced_context: tuple[tuple[tuple[str, ...], str], ...] = ()
 
 
 @dataclass
@@ -260,9 +262,10 @@ def _ends(table, steps: list, i: int, limit: int) -> list[int]:
 
 def _entry(item: dict) -> TriggerEntry:
     context = tuple((tuple(c["words"]), c["sub"]) for c in item.get("context", []))
+    spaced = tuple((tuple(f" {str(w).lower()} " for w in words), sub) for words, sub in context)
     return TriggerEntry(sub=item["sub"], form=item.get("form", "verb"), weak=bool(item.get("weak", False)),
                         civilian_target=item.get("civilian_target"), armed_target=item.get("armed_target"),
-                        context=context, defends=bool(item.get("defends", False)))
+                        context=context, defends=bool(item.get("defends", False)), spaced_context=spaced)
 
 
 def starts_with_word(pattern: list[dict]) -> bool:
