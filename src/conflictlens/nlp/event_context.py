@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Optional
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from ..model import Actor, Location, When
 from .tokentable import TokenTable
@@ -47,13 +47,27 @@ def read_group(doc: Doc, table: TokenTable, group: str, attr: Optional[str] = No
     text = table.doc_text  # a span's text is the document's between its character offsets
     if attr is None:
         return [Marked(s.start, s.end, s.start_char, s.end_char, text[s.start_char:s.end_char]) for s in doc.spans[group]]
+    stored = _stored(attr)
+    user_data = doc.user_data
     out = []
     for span in doc.spans[group]:
         start_char, end_char = span.start_char, span.end_char
         marked = Marked(span.start, span.end, start_char, end_char, text[start_char:end_char])
-        setattr(marked, attr, getattr(span._, attr))
+        value = user_data.get(("._.", attr, start_char, end_char)) if stored else getattr(span._, attr)
+        setattr(marked, attr, value)
         out.append(marked)
     return out
+
+
+def _stored(attr: str) -> bool:
+    """Whether `span._.<attr>` is a plain stored value with no default (extensions.py): spaCy's Underscore
+    then answers doc.user_data[("._.", attr, start_char, end_char)], or None where that is not set, and
+    read_group looks there itself (each `span._` builds an Underscore object: 2 us a read). An extension
+    with a getter, a method or a default is read through `span._`."""
+    if not Span.has_extension(attr):
+        return False
+    default, method, getter, _ = Span.get_extension(attr)
+    return default is None and method is None and getter is None
 
 
 class Sentence:
