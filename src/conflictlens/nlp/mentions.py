@@ -23,7 +23,7 @@ VIOLENT_TYPES = frozenset({"Battles", "Explosions/Remote violence", "Violence ag
 GENERIC_KINDS = frozenset({"civilians", "unidentified"})
 
 
-@dataclass
+@dataclass(slots=True)
 class Mention:
     """One event mention while the Doc is read (becomes an Event, or is merged into one)."""
 
@@ -50,7 +50,7 @@ class Mention:
         return SUB_EVENT_TYPES[self.sub]
 
 
-@dataclass
+@dataclass(slots=True)
 class Reading:
     """What the component knows of one Doc while reading it: built per Doc, so that the component
     itself holds no document's state."""

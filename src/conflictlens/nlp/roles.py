@@ -34,7 +34,7 @@ LOCATIVE_PREPS = frozenset({"in", "near", "at", "across", "inside", "outside", "
                             "of", "along", "over"})
 
 
-@dataclass
+@dataclass(slots=True)
 class Role:
     """An actor in a role, with where it came from (to lower confidence when guessed)."""
 
@@ -60,7 +60,7 @@ def lex_flags(vocab: Vocab, word: str) -> tuple[bool, bool, bool]:
     return flags
 
 
-@dataclass
+@dataclass(slots=True)
 class SentenceView:
     """What one sentence holds, indexed for the role rules."""
 
@@ -113,14 +113,6 @@ class SentenceView:
         """The character offsets of tokens [start, end)."""
         return self.table.idx[start], self.table.char_end(end - 1)
 
-    def is_boundary(self, i: int) -> bool:
-        word = self.words[i]
-        if word in (";", ":") or word in CLAUSE_WORDS or word in self.report_verbs:
-            return True
-        if not word.isspace():
-            return False
-        return "\n" in word  # a headline with no full stop ends at its line break
-
     def clause_left(self, i: int) -> int:
         """First token of the clause that ends just before token i (skipping relative 'who/which'):
         the token after the last boundary before i, not before the sentence start or the floor."""
@@ -148,8 +140,9 @@ class SentenceView:
 
 
 def clause_marks(table: TokenTable, start: int, end: int, report_verbs: frozenset[str]) -> tuple[list[int], list[int]]:
-    """The clause boundaries (SentenceView.is_boundary) and the commas among tokens [start, end), in order:
-    the clause rules then find the nearest one by bisection instead of testing each word."""
+    """The clause boundaries and the commas among tokens [start, end), in order: the clause rules then find
+    the nearest one by bisection instead of testing each word. A boundary is ";" or ":", a clause word
+    ("that", "when", "after" ...), a reporting verb, or a line break (a headline with no full stop ends there)."""
     stops = _clause_stops(report_verbs)
     bounds = [start + k for k, word in enumerate(table.lower[start:end]) if word in stops or ("\n" in word and word.isspace())]
     commas = [start + k for k, text in enumerate(table.text[start:end]) if text == ","]
@@ -160,7 +153,7 @@ _CLAUSE_STOPS: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
 
 
 def _clause_stops(report_verbs: frozenset[str]) -> frozenset[str]:
-    """The words that end a clause (SentenceView.is_boundary, but for line breaks), built once per verb list."""
+    """The words that end a clause (clause_marks, but for line breaks), built once per verb list."""
     held = _CLAUSE_STOPS.get(id(report_verbs))
     if held is None or held[0] is not report_verbs:
         held = _CLAUSE_STOPS[id(report_verbs)] = (report_verbs, frozenset({";", ":"}) | CLAUSE_WORDS | report_verbs)

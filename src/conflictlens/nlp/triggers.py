@@ -48,7 +48,7 @@ class TriggerEntry:
     spaced_context: tuple[tuple[tuple[str, ...], str], ...] = ()
 
 
-@dataclass
+@dataclass(slots=True)
 class TriggerHit:
     start: int  # token offsets
     end: int
