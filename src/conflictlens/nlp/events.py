@@ -248,7 +248,7 @@ class EventExtractor:
                 member_nouns=self.member_nouns, weapon_nouns=self.weapon_nouns,
                 civilian_actor=self.civilian_actor, quantity_nouns=self.quantity_nouns,
                 partner_cues=self.partner_cues, former_words=self.former_words, table=rd.table,
-                marks=rd.clause_marks(sent, self.report_verbs))
+                marks=rd.clause_marks(sent, self.report_verbs), copies=rd.actor_copies)
         return view
 
     def _mention(self, rd: Reading, sent: Sentence, hit: TriggerHit) -> Mention:
@@ -733,9 +733,16 @@ class EventExtractor:
                 return actor.model_copy(update={"name": f"{actor.name} ({name})"})
         return actor
 
-    def _default_actor(self, defaults: dict, sub: str, country: Optional[str]) -> Optional[Actor]:
-        """The lexicon's default actor of a sub-type: a generic actor id, or "police"/"military" (the
-        forces of the event's country)."""
+    def _default_actor(self, rd: Reading, which: str, sub: str, country: Optional[str]) -> Optional[Actor]:
+        """The lexicon's default actor (`default_actor1`, `default_actor2`) of a sub-type: a generic actor id,
+        or "police"/"military" (the forces of the event's country). Made once per Doc and shared by its
+        events, as the generic actors are (an Actor is never changed in place; the rules copy one)."""
+        key = (which, sub, country)
+        if key not in rd.made_actors:
+            rd.made_actors[key] = self._make_default(self.lex.get(which) or {}, sub, country)
+        return rd.made_actors[key]
+
+    def _make_default(self, defaults: dict, sub: str, country: Optional[str]) -> Optional[Actor]:
         default_id = defaults.get(sub)
         if default_id in ("police", "military"):
             return self.forces(country, default_id)
@@ -744,17 +751,20 @@ class EventExtractor:
             return self._name(Actor(kb_id=entry.id, name=entry.name, text="", kind=entry.kind), country, sub)
         return None
 
-    def _generic(self, role: str, country: Optional[str], sub: str) -> Actor:
-        """The generic actor of a role (lexicon `generic_actors`), named with the country."""
-        entry = get_kb().actors[self.generic_ids[role]]
-        return self._name(Actor(kb_id=entry.id, name=entry.name, text="", kind=entry.kind), country, sub)
+    def _generic(self, rd: Reading, role: str, country: Optional[str], sub: str) -> Actor:
+        """The generic actor of a role (lexicon `generic_actors`), named with the country; made once per Doc."""
+        key = (role, sub, country)
+        if key not in rd.made_actors:
+            entry = get_kb().actors[self.generic_ids[role]]
+            rd.made_actors[key] = self._name(Actor(kb_id=entry.id, name=entry.name, text="", kind=entry.kind), country, sub)
+        return rd.made_actors[key]
 
-    def _default_actor1(self, sub: str, country: Optional[str]) -> Optional[Actor]:
-        actor = self._default_actor(self.lex.get("default_actor1") or {}, sub, country)
+    def _default_actor1(self, rd: Reading, sub: str, country: Optional[str]) -> Optional[Actor]:
+        actor = self._default_actor(rd, "default_actor1", sub, country)
         if actor is not None:
             return actor
         if SUB_EVENT_TYPES[sub] in VIOLENT_TYPES:
-            return self._generic("unidentified", country, sub)
+            return self._generic(rd, "unidentified", country, sub)
         return None
 
     def _event(self, rd: Reading, m: Mention, ctx: DocPlaces, digest: str) -> Event:
@@ -773,24 +783,24 @@ class EventExtractor:
             crowd = [actor1] + [a for a in crowd if a.kb_id != actor1.kb_id]  # "BYC supporters held a sit-in":
             actor1 = None  # the protesters are actor1, the organisation their associated actor
         if actor1 is None:
-            actor1 = self._default_actor1(m.sub, country)
+            actor1 = self._default_actor1(rd, m.sub, country)
         actor2 = self._name(m.actor2.actor, country, m.sub) if m.actor2 else None
         if actor2 is not None and actor2.kind == "civilians" and m.sub in self.territory_types:
             actor2 = None  # "recaptured two villages": the villages are the territory, not a target
         if m.sub in self.no_actor2_types:
             actor2 = None
         elif actor2 is None:
-            actor2 = self._default_actor(self.lex.get("default_actor2") or {}, m.sub, country)
+            actor2 = self._default_actor(rd, "default_actor2", m.sub, country)
         assoc2: list[Actor] = []
         if actor2 is not None and actor2.kind == "civilians" and actor2.kb_id not in (None, self.generic_ids["civilians"]):
             # ACLED: "Civilians (Nigeria)" is the actor, "Farmers (Nigeria)" its associated actor
             assoc2 = [actor2]
-            actor2 = self._generic("civilians", country, m.sub).model_copy(update={"text": actor2.text, "span": actor2.span})
+            actor2 = self._generic(rd, "civilians", country, m.sub).model_copy(update={"text": actor2.text, "span": actor2.span})
         if m.sub == "Excessive force against protesters":
             # the dev set's convention: the force that fired is actor1, the protesters actor2 with their groups
             force = actor2 if actor2 is not None and actor2.kind in ("state", "state_forces") else \
-                self._default_actor(self.lex.get("default_actor2") or {}, m.sub, country)
-            actor1, actor2 = force, self._generic("protesters", country, m.sub)
+                self._default_actor(rd, "default_actor2", m.sub, country)
+            actor1, actor2 = force, self._generic(rd, "protesters", country, m.sub)
             assoc2, crowd = crowd, []
         elif m.event_type in ("Protests", "Riots") and m.sub != "Mob violence":
             assoc1 = assoc1 + [a for a in crowd if all(a.name != b.name for b in assoc1)]
@@ -803,10 +813,10 @@ class EventExtractor:
             actor2 = None
         if m.event_type == "Battles" and actor1 is not None and actor2 is None and actor1.kind in ("state", "state_forces") \
                 and m.sub not in self.territory_types:
-            actor2 = self._generic("unidentified", country, m.sub)  # state forces fought someone the text does not name
+            actor2 = self._generic(rd, "unidentified", country, m.sub)  # state forces fought someone the text does not name
         if m.event_type == "Battles" and actor1 is not None and actor2 is not None and actor2.kind == "civilians":
             # a battle is fought between armed sides: civilians are not one; the other side is unidentified
-            actor2 = self._generic("unidentified", country, m.sub).model_copy(update={"text": actor2.text, "span": actor2.span})
+            actor2 = self._generic(rd, "unidentified", country, m.sub).model_copy(update={"text": actor2.text, "span": actor2.span})
         fatal = m.fatalities
         if fatal is None and m.sub in self.lex.get("zero_fatality_types", []):
             fatal = 0

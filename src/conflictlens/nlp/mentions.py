@@ -77,6 +77,8 @@ class Reading:
     clause_times: dict[tuple[int, int], list[When]] = field(default_factory=dict)  # EventFilter._clause_times by bounds
     filter_marks: dict[int, tuple[list[int], list]] = field(default_factory=dict)  # EventFilter._sentence_marks by sentence
     places: dict[tuple[int, int], Location] = field(default_factory=dict)  # location_of each place span, by its bounds
+    actor_copies: dict[tuple[int, int], Actor] = field(default_factory=dict)  # roles._from_span of each actor span
+    made_actors: dict[tuple, Optional[Actor]] = field(default_factory=dict)  # default and generic actors by (role, sub, country)
     _spaced: dict[int, str] = field(default_factory=dict)
     _marks: dict[int, tuple[list[int], list[int]]] = field(default_factory=dict)
 

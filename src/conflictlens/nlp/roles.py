@@ -86,6 +86,7 @@ class SentenceView:
     marks: Optional[tuple[list[int], list[int]]] = None  # clause_marks(...) of the sentence: filled in after init if not given
     words: list[str] = field(default_factory=list)  # the table's lower-case words: filled in after init
     noun_starts: Container[str] = frozenset()  # the words a force or civilian noun can start with: filled in after init
+    copies: dict = field(default_factory=dict)  # (start, end) of an actor span -> its actor as mentioned there (_from_span)
 
     def __post_init__(self) -> None:
         if self.table is None:
@@ -223,8 +224,13 @@ def noun_actor(view: SentenceView, i: int, end: int) -> tuple[Optional[Actor], i
     return None, 0
 
 
-def _from_span(span: Marked) -> Actor:
-    return span.actor.model_copy(update={"text": span.text, "span": (span.start_char, span.end_char)})
+def _from_span(view: SentenceView, span: Marked) -> Actor:
+    """The span's actor as mentioned there (its text and offsets), made once per span of the Doc."""
+    actor = view.copies.get((span.start, span.end))
+    if actor is None:
+        actor = view.copies[(span.start, span.end)] = span.actor.model_copy(
+            update={"text": span.text, "span": (span.start_char, span.end_char)})
+    return actor
 
 
 def _governed(view: SentenceView, start: int, left: int) -> Optional[str]:
@@ -261,7 +267,7 @@ def subject(view: SentenceView, trigger_start: int, left: Optional[int] = None) 
             continue
         if span is not None:
             start, nxt = span.start, span.end
-            actor = _from_span(span)
+            actor = _from_span(view, span)
             how = "subject"
         else:
             actor, used = noun_actor(view, j, trigger_start) if view.words[j] in view.noun_starts else (None, 0)
@@ -287,7 +293,7 @@ def subject(view: SentenceView, trigger_start: int, left: Optional[int] = None) 
                 m += 1
             named = view.actor_at.get(m)
             if named is not None and named.actor.kind not in ("civilians", "unidentified"):
-                return Role(_from_span(named), named.start, "subject")
+                return Role(_from_span(view, named), named.start, "subject")
         return _with_partners(view, Role(actor, start, how), nxt, trigger_start)
     return None
 
@@ -310,7 +316,7 @@ def _co_actor(view: SentenceView, i: int, end: int) -> Optional[Actor]:
         return None
     span = view.actor_at.get(i)
     if span is not None:
-        return _from_span(span) if span.actor.kind != "civilians" else None
+        return _from_span(view, span) if span.actor.kind != "civilians" else None
     state = view.state_at(i)
     if state is not None:
         return view.forces(state, "military")
@@ -372,7 +378,7 @@ def first_target(view: SentenceView, start: int, end: int) -> Optional[Role]:
             j += 1
             continue
         if span is not None:
-            return Role(_from_span(span), span.start, "object")
+            return Role(_from_span(view, span), span.start, "object")
         if words[j] in view.noun_starts:
             actor, used = noun_actor(view, j, end)
             if actor is not None:
@@ -412,7 +418,7 @@ def modifier(view: SentenceView, trigger_start: int) -> Optional[Role]:
         if span is not None and span.actor.kind == "civilians":
             return None  # "a female suicide bomber": civilians never perpetrate
         if span is not None:
-            return _with_partners(view, Role(_from_span(span), span.start, "modifier"), trigger_start, trigger_start)
+            return _with_partners(view, Role(_from_span(view, span), span.start, "modifier"), trigger_start, trigger_start)
         state = view.demonym(text)
         if state is not None:
             actor = view.forces(state, "military")
