@@ -107,6 +107,7 @@ class DocPlaces:
 
     def __post_init__(self) -> None:
         self.open_places = [s for s in self.places if not self._aside(s)]  # the places that can be an event's
+        self._facts: dict[tuple[int, int], tuple[Optional[tuple[int, int]], bool]] = {}  # _time_facts by span bounds
 
     @classmethod
     def of(cls, table: TokenTable, actors: list[Marked], places: list[Marked], times: list[Marked],
@@ -196,7 +197,6 @@ class DocPlaces:
         event time closest to the trigger at `anchor` wins ("in Wad Madani, which the RSF seized in
         December, fighters looted shops over the weekend")."""
         event, report = None, None
-        lowers = self.table.lower
         inside = [s for s in self.times if start <= s.start_char and s.end_char <= end]
         for span in sorted(inside, key=lambda s: abs(s.start_char - anchor)):
             when: When = span.when
@@ -204,33 +204,44 @@ class DocPlaces:
                 continue
             if when.earliest and when.latest and (when.latest - when.earliest).days > LONG_RANGE_DAYS:
                 continue
-            if self._relative_aside(span, anchor):
+            aside, reported = self._time_facts(span)
+            if aside is not None and not (aside[0] <= anchor < aside[1]):
                 continue  # "in Wad Madani, which the RSF seized in December, fighters looted shops"
-            k = span.end
-            after = lowers[k] if k < len(lowers) else ""
-            if self._reported(span.start) or after in self.report_verbs:
+            if reported:
                 report = report or when
                 continue
             if event is None:
                 event = self._joined(span, when, start, end)
         return event, report
 
-    def _relative_aside(self, span: Marked, anchor: int) -> bool:
-        """The time sits in a relative clause set off by commas ("which the RSF seized in December") that
-        does not hold the trigger at character `anchor`."""
+    def _time_facts(self, span: Marked) -> tuple[Optional[tuple[int, int]], bool]:
+        """What event_time asks of a time span, found once per span: the character bounds of the relative
+        clause it sits in (None when it sits in none), and whether it dates a report ("said on Tuesday",
+        "Tuesday, officials said")."""
+        facts = self._facts.get((span.start, span.end))
+        if facts is None:
+            k, lowers = span.end, self.table.lower
+            after = lowers[k] if k < len(lowers) else ""
+            facts = self._facts[(span.start, span.end)] = (
+                self._relative_clause(span), self._reported(span.start) or after in self.report_verbs)
+        return facts
+
+    def _relative_clause(self, span: Marked) -> Optional[tuple[int, int]]:
+        """The character bounds of the relative clause set off by commas that holds the time ("which the
+        RSF seized in December"), or None; a time there dates no trigger outside those bounds."""
         table = self.table
         j, words, lowers = span.start - 1, [], table.lower
         while j >= 0 and lowers[j] not in (",", ";", ".") and not lowers[j].isspace() and span.start - j <= 10:
             words.append(lowers[j])
             j -= 1
         if not set(words) & RELATIVE_WORDS:
-            return False
+            return None
         k = span.end
         while k < len(lowers) and lowers[k] not in (",", ";", ".") and not lowers[k].isspace():
             k += 1
         lo = table.idx[j + 1] if j + 1 < len(lowers) else 0
         hi = table.char_end(k - 1) if k > 0 else 0
-        return not (lo <= anchor < hi)
+        return lo, hi
 
     def _joined(self, span: Marked, when: When, start: int, end: int) -> When:
         """"on Sunday and Monday", "from Friday to Sunday": two times joined by a connector are one stretch."""
