@@ -198,10 +198,16 @@ class _WordPatterns:
         self.steps = None if any(None in s for s in steps) else \
             [(key, s, any(what == _GAP for what, _ in s)) for (key, _), s in zip(patterns, steps)]
         self.gaps = any(gapped for _, _, gapped in (self.steps or []))
+        # patterns of this one word alone: their keys (each once, in the order added) match the word itself
+        alone = self.steps is not None and not any(s for _, s, _ in self.steps)
+        self.single = list(dict.fromkeys(key for key, _, _ in self.steps)) if alone else None
         self._matcher: Optional[Matcher] = None
 
     def match(self, doc: Doc, table, i: int, limit: int, found: list) -> None:
         """Append the matches that start at token i and end by token `limit` to `found`."""
+        if self.single is not None:
+            found.extend([(key, i, i + 1) for key in self.single])
+            return
         if self.steps is None:
             self._spacy(doc, i, limit, found)
             return
@@ -314,13 +320,12 @@ class TriggerFinder:
             hits.append(TriggerHit(start, end, entry, phrase))
         # longest first, then earliest; strong entries before weak ones of the same length
         hits.sort(key=lambda h: (-(h.end - h.start), h.entry.weak, h.start))
-        taken: set[int] = set()
+        taken = bytearray(len(sent_start))  # 1 where a chosen hit lies
         chosen = []
         for hit in hits:
-            span = set(range(hit.start, hit.end))
-            if span & taken:
+            if any(taken[hit.start:hit.end]):
                 continue
-            taken |= span
+            taken[hit.start:hit.end] = b"\x01" * (hit.end - hit.start)
             chosen.append(hit)
         chosen.sort(key=lambda h: h.start)
         return chosen
