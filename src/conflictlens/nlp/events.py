@@ -75,6 +75,7 @@ class EventExtractor:
         self.civilian_nouns = _words(self.lex["civilian_nouns"])
         self.force_nouns = {k: tuple(str(n).lower() for n in v) for k, v in self.lex["force_nouns"].items()}
         self.pronouns = _words(self.lex["pronouns"])
+        self.phrase_pronouns = tuple(f" {p} " for p in self.pronouns if " " in p)  # "the group", as in spaced words
         self.member_nouns = _words(self.lex.get("member_nouns", []))
         self.weapon_nouns = _words(self.lex.get("weapon_nouns", []))
         self.territory_types = frozenset(self.lex.get("territory_types", []))
@@ -534,7 +535,7 @@ class EventExtractor:
 
         for j in range(hit.end, sent.end):
             for cue in self.territory_from_cues:
-                if tuple(view.lower(m) for m in range(j, min(j + len(cue), sent.end))) == cue:
+                if tuple(view.words[j:min(j + len(cue), sent.end)]) == cue:
                     start = j + len(cue)
                     role = usable(first_target(view, start, view.clause_right(start, False)))
                     if role is not None:
@@ -543,7 +544,7 @@ class EventExtractor:
             if j in range(hit.start, hit.end):
                 continue
             for verb in self.territory_leave_verbs:
-                if tuple(view.lower(m) for m in range(j, min(j + len(verb), sent.end))) == verb:
+                if tuple(view.words[j:min(j + len(verb), sent.end)]) == verb:
                     role = usable(subject(view, j))
                     if role is not None:
                         return role
@@ -564,7 +565,7 @@ class EventExtractor:
         words = set(view.words[left:hit.start])
         before = " " + " ".join(view.words[left:hit.start]) + " "
         if not words & {"it", "its", "they", "their"}:
-            if any(f" {p} " in before for p in self.pronouns if " " in p):
+            if any(p in before for p in self.phrase_pronouns):
                 return self._last_armed_actor(rd, sent, view)  # "The fighters looted shops"
             return None
         chain = attribution_at(doc, rd.table.idx[hit.start])

@@ -341,7 +341,7 @@ def _with_partners(view: SentenceView, role: Role, nxt: int, trigger_start: int)
             role.assoc.append(partner)
     k = nxt + 1 if nxt < trigger_start and view.text(nxt) == "," else nxt
     for cue in view.partner_cues:  # "Somali troops, backed by clan militias, recaptured"
-        if tuple(view.lower(m) for m in range(k, min(k + len(cue), trigger_start))) == cue:
+        if tuple(view.words[k:min(k + len(cue), trigger_start)]) == cue:
             partner = _co_actor(view, k + len(cue), trigger_start)
             if partner is not None and partner.name != role.actor.name and partner.kind not in ("unidentified",):
                 role.assoc.append(partner)
