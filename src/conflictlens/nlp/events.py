@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 
 PROTEST_SUBS = frozenset({"Peaceful protest", "Protest with intervention", "Excessive force against protesters"})
 ARMED_KINDS = frozenset({"state", "state_forces", "militia", "umbrella", "rebel", "terrorist", "unidentified"})
+FORCE_TYPES = VIOLENT_TYPES | {"Strategic developments"}  # event types in which a state acts through its military
 CLAIMING_KINDS = frozenset({"militia", "umbrella", "rebel", "terrorist"})  # who claims attacks (states announce)
 LIGHT_VERBS = frozenset({"carried", "carry", "launched", "conducted", "staged", "mounted", "executed", "waged", "led", "claimed",
                          "perpetrated", "made", "out"})
@@ -722,7 +723,7 @@ class EventExtractor:
         if actor is None:
             return None
         _, generic = _kb_tables()
-        if actor.kind == "state" and SUB_EVENT_TYPES[sub] in VIOLENT_TYPES | {"Strategic developments"}:
+        if actor.kind == "state" and SUB_EVENT_TYPES[sub] in FORCE_TYPES:
             # ACLED codes a state acting with force as its military
             entry = get_kb().actors.get(actor.kb_id or "")
             forces = self.forces(entry, "military") if entry is not None else None
