@@ -17,8 +17,8 @@ from typing import Optional
 
 from spacy.tokens import Doc, Span
 
-from ..model import Location, When
-from .rulekit import lower_words
+from ..model import Actor, Location, When
+from .tokentable import TokenTable
 
 DATELINE_MARKS = frozenset({"–", "—", "-", "(", "--"})
 RELATIVE_WORDS = frozenset({"who", "whom", "whose", "which"})
@@ -27,71 +27,143 @@ LONG_RANGE_DAYS = 31
 JOINERS = frozenset({"and", "to", "through", "until", "till", "into", "-", "–"})
 
 
+class Marked:
+    """One span of a span group ("actors", "places", "times", "sources"), read once per Doc: its token
+    bounds, character offsets, text and contract object. The rules look at each span many times; a
+    spaCy Span builds Token objects for its text, and each `span._.x` goes through spaCy's Underscore."""
+
+    __slots__ = ("start", "end", "start_char", "end_char", "text", "actor", "location", "when")
+
+    def __init__(self, start: int, end: int, start_char: int, end_char: int, text: str, actor: Optional[Actor] = None,
+                 location: Optional[Location] = None, when: Optional[When] = None):
+        self.start, self.end, self.start_char, self.end_char, self.text = start, end, start_char, end_char, text
+        self.actor, self.location, self.when = actor, location, when
+
+
+def read_group(doc: Doc, table: TokenTable, group: str, attr: Optional[str] = None) -> list[Marked]:
+    """The spans of a span group, in its order, with their `span._.<attr>` (actor, location or when)."""
+    if group not in doc.spans:
+        return []
+    text = table.doc_text  # a span's text is the document's between its character offsets
+    if attr is None:
+        return [Marked(s.start, s.end, s.start_char, s.end_char, text[s.start_char:s.end_char]) for s in doc.spans[group]]
+    stored = _stored(attr)
+    user_data = doc.user_data
+    out = []
+    for span in doc.spans[group]:
+        start_char, end_char = span.start_char, span.end_char
+        marked = Marked(span.start, span.end, start_char, end_char, text[start_char:end_char])
+        value = user_data.get(("._.", attr, start_char, end_char)) if stored else getattr(span._, attr)
+        setattr(marked, attr, value)
+        out.append(marked)
+    return out
+
+
+def _stored(attr: str) -> bool:
+    """Whether `span._.<attr>` is a plain stored value with no default (extensions.py): spaCy's Underscore
+    then answers doc.user_data[("._.", attr, start_char, end_char)], or None where that is not set, and
+    read_group looks there itself (each `span._` builds an Underscore object: 2 us a read). An extension
+    with a getter, a method or a default is read through `span._`."""
+    if not Span.has_extension(attr):
+        return False
+    default, method, getter, _ = Span.get_extension(attr)
+    return default is None and method is None and getter is None
+
+
+class Sentence:
+    """A sentence's token bounds and character offsets, from the token table: what the rules read of a
+    sentence Span, without the Span (whose .text builds a Token object per word)."""
+
+    __slots__ = ("doc", "table", "start", "end", "start_char", "end_char")
+
+    def __init__(self, doc: Doc, table: TokenTable, start: int, end: int):
+        self.doc, self.table, self.start, self.end = doc, table, start, end
+        self.start_char = table.idx[start]
+        self.end_char = table.char_end(end - 1)
+
+    @property
+    def text(self) -> str:
+        return self.table.span_text(self.start, self.end)
+
+
+def _spaced(table: TokenTable, i: int) -> bool:
+    """Whether whitespace follows token i (spaCy's `token.whitespace_`)."""
+    following = table.idx[i + 1] if i + 1 < len(table) else len(table.doc_text)
+    return table.char_end(i) < following
+
+
 @dataclass
 class DocPlaces:
     """The Doc's place and time spans, split into the ones that can locate or date events."""
 
-    places: list[Span]
-    times: list[Span]
+    places: list[Marked]
+    times: list[Marked]
     dateline_end: int  # character offset where the dateline ends (0 when there is none)
     dateline_place: Optional[Location]
     country: Optional[str]
     report_verbs: frozenset[str]
     main_country: Optional[str] = None  # the country most places of the article are in
+    table: Optional[TokenTable] = None  # the Doc's words and offsets
+
+    def __post_init__(self) -> None:
+        self.open_places = [s for s in self.places if not self._aside(s)]  # the places that can be an event's
+        self._facts: dict[tuple[int, int], tuple[Optional[tuple[int, int]], bool]] = {}  # _time_facts by span bounds
 
     @classmethod
-    def of(cls, doc: Doc, report_verbs: frozenset[str]) -> "DocPlaces":
-        blocked = [(s.start_char, s.end_char) for s in doc.spans.get("sources", [])]
-        blocked += [(s.start_char, s.end_char) for s in doc.spans.get("actors", [])
-                    if s._.actor is not None and s._.actor.kind not in ("state",)]
+    def of(cls, table: TokenTable, actors: list[Marked], places: list[Marked], times: list[Marked],
+           sources: list[Marked], report_verbs: frozenset[str]) -> "DocPlaces":
+        """From the Doc's span groups (read_group: actors with .actor, places with .location, times with .when)."""
+        # the tokens of sources and of actors other than states (a place starting there is theirs)
+        blocked = {i for s in sources for i in range(s.start, s.end)}
+        blocked.update(i for s in actors if s.actor is not None and s.actor.kind not in ("state",) for i in range(s.start, s.end))
         dateline_end = 0
-        first_tokens = doc[:12]
-        for tok in first_tokens:
-            spaced = tok.i > 0 and bool(doc[tok.i - 1].whitespace_) and bool(tok.whitespace_)  # not "Al-Shabaab"
-            if spaced and (tok.text in ("–", "—", "--") or (tok.text == "-" and tok.i > 1)):
-                dateline_end = tok.idx + 1
+        for i in range(min(12, len(table))):
+            spaced = i > 0 and _spaced(table, i - 1) and _spaced(table, i)  # not "Al-Shabaab"
+            word = table.text[i]
+            if spaced and (word in ("–", "—", "--") or (word == "-" and i > 1)):
+                dateline_end = table.idx[i] + 1
                 break
-        places, dateline_place = [], None
-        for span in doc.spans.get("places", []):
-            loc = span._.location
+        kept, dateline_place = [], None
+        for span in places:
+            loc = span.location
             if loc is None:
                 continue
             if span.start_char < dateline_end:
                 dateline_place = dateline_place or loc
                 continue
-            if any(s <= span.start_char < e for s, e in blocked) or span.text.islower():
+            if span.start in blocked or span.text.islower():
                 continue
-            places.append(span)
-        counts = Counter(s._.location.country for s in places if s._.location.country)
+            kept.append(span)
+        counts = Counter(s.location.country for s in kept if s.location.country)
         country = (dateline_place.country if dateline_place and dateline_place.country else None)
         if counts:
             country = counts.most_common(1)[0][0] if not country else country
-        times = [s for s in doc.spans.get("times", []) if s._.when is not None and s.start_char >= dateline_end]
+        dated = [s for s in times if s.when is not None and s.start_char >= dateline_end]
         main = counts.most_common(1)[0][0] if counts else None
-        return cls(places, times, dateline_end, dateline_place, country, report_verbs, main)
+        return cls(kept, dated, dateline_end, dateline_place, country, report_verbs, main, table)
 
-    def _reported(self, doc: Doc, start: int) -> bool:
+    def _reported(self, start: int) -> bool:
         """A reporting verb among the few words before token `start` ("said on Tuesday", "told reporters in X on Monday")."""
-        j, lowers = start - 1, lower_words(doc)
+        j, lowers = start - 1, self.table.lower
         while j >= 0 and start - j <= 5 and lowers[j] not in (",", ";", ".") and not lowers[j].isspace():
             if lowers[j] in self.report_verbs:
                 return True
             j -= 1
         return False
 
-    def best_place(self, start: int, end: int, anchor: int) -> Optional[Span]:
+    def best_place(self, start: int, end: int, anchor: int) -> Optional[Marked]:
         """The most specific place between character offsets start and end. Ties go to places in the
         article's main country, then to the one closest to the anchor (places after it slightly
         preferred). Left out: places in a relative clause ("survivors who fled to Dori"), a
         neighbour named as a border ("the border with Niger") and an appositive "west of X" that
         only situates the place before it ("Zawiya, west of Tripoli")."""
-        inside = [s for s in self.places if start <= s.start_char and s.end_char <= end and not self._aside(s)]
+        inside = [s for s in self.open_places if start <= s.start_char and s.end_char <= end]
         if not inside:
             return None
         inside = [s for s in inside if not self._appositive(s, inside)]
 
-        def rank(span: Span):
-            loc = span._.location
+        def rank(span: Marked):
+            loc = span.location
             tier = 0 if loc.precision in (1, 2) else 1
             foreign = 0 if (self.main_country is None or loc.country == self.main_country) else 1
             distance = span.start_char - anchor
@@ -99,10 +171,9 @@ class DocPlaces:
 
         return min(inside, key=rank)
 
-    def _aside(self, place: Span) -> bool:
-        doc = place.doc
+    def _aside(self, place: Marked) -> bool:
         j = place.start - 1
-        words, lowers = [], lower_words(doc)
+        words, lowers = [], self.table.lower
         while j >= 0 and lowers[j] not in (",", ";", ".") and not lowers[j].isspace() and place.start - j <= 8:
             words.append(lowers[j])
             j -= 1
@@ -110,79 +181,86 @@ class DocPlaces:
             return True
         return words[:2] == ["with", "border"] or words[:2] == ["of", "border"]
 
-    @staticmethod
-    def _appositive(place: Span, others: list[Span]) -> bool:
-        if place._.location.precision != 2:
+    def _appositive(self, place: Marked, others: list[Marked]) -> bool:
+        if place.location.precision != 2:
             return False
-        doc = place.doc
         for other in others:
-            if other is place or other._.location.precision != 1 or other.end_char > place.start_char:
+            if other is place or other.location.precision != 1 or other.end_char > place.start_char:
                 continue
-            between = doc.text[other.end_char:place.start_char].strip()
+            between = self.table.doc_text[other.end_char:place.start_char].strip()
             if between.startswith(",") and len(between.split()) <= 5:
                 return True
         return False
 
-    def event_time(self, doc: Doc, start: int, end: int, anchor: int = 0) -> tuple[Optional[When], Optional[When]]:
+    def event_time(self, start: int, end: int, anchor: int = 0) -> tuple[Optional[When], Optional[When]]:
         """(event time, report time) among the times between character offsets start and end; the
         event time closest to the trigger at `anchor` wins ("in Wad Madani, which the RSF seized in
         December, fighters looted shops over the weekend")."""
         event, report = None, None
-        for span in sorted(self.times, key=lambda s: abs(s.start_char - anchor)):
-            if not (start <= span.start_char and span.end_char <= end):
-                continue
-            when: When = span._.when
+        inside = [s for s in self.times if start <= s.start_char and s.end_char <= end]
+        for span in sorted(inside, key=lambda s: abs(s.start_char - anchor)):
+            when: When = span.when
             if when.latest is None:
                 continue
             if when.earliest and when.latest and (when.latest - when.earliest).days > LONG_RANGE_DAYS:
                 continue
-            if self._relative_aside(doc, span, anchor):
+            aside, reported = self._time_facts(span)
+            if aside is not None and not (aside[0] <= anchor < aside[1]):
                 continue  # "in Wad Madani, which the RSF seized in December, fighters looted shops"
-            k = span.end
-            after = doc[k].lower_ if k < len(doc) else ""
-            if self._reported(doc, span.start) or after in self.report_verbs:
+            if reported:
                 report = report or when
                 continue
             if event is None:
-                event = self._joined(doc, span, when, start, end)
+                event = self._joined(span, when, start, end)
         return event, report
 
-    @staticmethod
-    def _relative_aside(doc: Doc, span: Span, anchor: int) -> bool:
-        """The time sits in a relative clause set off by commas ("which the RSF seized in December") that
-        does not hold the trigger at character `anchor`."""
-        j, words, lowers = span.start - 1, [], lower_words(doc)
+    def _time_facts(self, span: Marked) -> tuple[Optional[tuple[int, int]], bool]:
+        """What event_time asks of a time span, found once per span: the character bounds of the relative
+        clause it sits in (None when it sits in none), and whether it dates a report ("said on Tuesday",
+        "Tuesday, officials said")."""
+        facts = self._facts.get((span.start, span.end))
+        if facts is None:
+            k, lowers = span.end, self.table.lower
+            after = lowers[k] if k < len(lowers) else ""
+            facts = self._facts[(span.start, span.end)] = (
+                self._relative_clause(span), self._reported(span.start) or after in self.report_verbs)
+        return facts
+
+    def _relative_clause(self, span: Marked) -> Optional[tuple[int, int]]:
+        """The character bounds of the relative clause set off by commas that holds the time ("which the
+        RSF seized in December"), or None; a time there dates no trigger outside those bounds."""
+        table = self.table
+        j, words, lowers = span.start - 1, [], table.lower
         while j >= 0 and lowers[j] not in (",", ";", ".") and not lowers[j].isspace() and span.start - j <= 10:
             words.append(lowers[j])
             j -= 1
         if not set(words) & RELATIVE_WORDS:
-            return False
+            return None
         k = span.end
-        while k < len(doc) and lowers[k] not in (",", ";", ".") and not lowers[k].isspace():
+        while k < len(lowers) and lowers[k] not in (",", ";", ".") and not lowers[k].isspace():
             k += 1
-        lo = doc[j + 1].idx if j + 1 < len(doc) else 0
-        hi = doc[k - 1].idx + len(doc[k - 1]) if k > 0 else 0
-        return not (lo <= anchor < hi)
+        lo = table.idx[j + 1] if j + 1 < len(lowers) else 0
+        hi = table.char_end(k - 1) if k > 0 else 0
+        return lo, hi
 
-    def _joined(self, doc: Doc, span: Span, when: When, start: int, end: int) -> When:
+    def _joined(self, span: Marked, when: When, start: int, end: int) -> When:
         """"on Sunday and Monday", "from Friday to Sunday": two times joined by a connector are one stretch."""
         for other in self.times:
-            if other is span or not (start <= other.start_char and other.end_char <= end) or other._.when is None:
+            if other is span or not (start <= other.start_char and other.end_char <= end) or other.when is None:
                 continue
             first, second = (span, other) if span.start < other.start else (other, span)
-            between = [t.lower_ for t in doc[first.end:second.start]]
+            between = self.table.lower[first.end:second.start]
             if 1 <= len(between) <= 2 and between[-1] in JOINERS and all(w in JOINERS | {"on", "the"} for w in between):
-                a, b = first._.when, second._.when
+                a, b = first.when, second.when
                 lo, hi = a.earliest or a.latest, b.latest
                 if lo and hi and lo < hi and (hi - lo).days <= LONG_RANGE_DAYS:
-                    return When(text=doc.text[first.start_char:second.end_char], span=(first.start_char, second.end_char),
-                                earliest=lo, latest=hi, precision="range")
+                    return When(text=self.table.doc_text[first.start_char:second.end_char],
+                                span=(first.start_char, second.end_char), earliest=lo, latest=hi, precision="range")
         return when
 
 
-def location_of(place: Span) -> Location:
-    loc: Location = place._.location
-    return loc.model_copy(update={"text": place.text, "span": (place.start_char, place.end_char)})
+def location_of(place: Marked) -> Location:
+    return place.location.model_copy(update={"text": place.text, "span": (place.start_char, place.end_char)})
 
 
 def date_for(event_when: Optional[When], report_when: Optional[When], published: Optional[dt.date]) -> tuple[When, str]:

@@ -17,27 +17,28 @@ from functools import lru_cache
 from typing import Optional
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from ..kb import get_kb
-from ..model import Actor, Event, Span as TextSpan, When
+from ..model import Actor, Event, Location, Span as TextSpan, When
 from ..taxonomy import SUB_EVENT_TYPES, plover_for
 from . import extensions  # noqa: F401
 from .attribution import attribution_at
-from .event_context import DocPlaces, date_for, location_of
+from .event_context import DocPlaces, Marked, Sentence, date_for, location_of, read_group
 from .event_filters import EventFilter
 from .fatalities import fatalities
 from .mentions import GENERIC_KINDS, VIOLENT_TYPES, Mention, Reading
 from .merging import ANAPHORA, MentionMerger
 from .roles import (PASSIVE_AUX, Role, SentenceView, between_pair, by_phrase, civilian_subject, first_target, is_passive,
-                    modifier, noun_actor, partners_after as _partners_after, subject)
-from .rulekit import lower_words
+                    lex_flags, modifier, noun_actor, partners_after as _partners_after, subject)
+from .tokentable import token_table
 from .triggers import FirstWordMatcher, TriggerHit, get_finder, lexicon, phrase_pattern
 
 log = logging.getLogger(__name__)
 
 PROTEST_SUBS = frozenset({"Peaceful protest", "Protest with intervention", "Excessive force against protesters"})
 ARMED_KINDS = frozenset({"state", "state_forces", "militia", "umbrella", "rebel", "terrorist", "unidentified"})
+FORCE_TYPES = VIOLENT_TYPES | {"Strategic developments"}  # event types in which a state acts through its military
 CLAIMING_KINDS = frozenset({"militia", "umbrella", "rebel", "terrorist"})  # who claims attacks (states announce)
 LIGHT_VERBS = frozenset({"carried", "carry", "launched", "conducted", "staged", "mounted", "executed", "waged", "led", "claimed",
                          "perpetrated", "made", "out"})
@@ -67,10 +68,15 @@ class EventExtractor:
     def __init__(self, nlp: Language):
         self.lex = lexicon()
         self.vocab = nlp.vocab
+        self._demonyms: dict[str, object] = {}  # word -> state entry or None
+        self._country_names: dict[str, Optional[str]] = {}  # country code -> its state's name
+        self.hours_later = tuple(f" {w} " for w in self.lex.get("hours_later", []))  # as found in Reading.spaced_words
+        self.overnight_words = tuple(f" {w} " for w in self.lex.get("overnight_words", []))
         self.report_verbs = _words(self.lex["report_verbs"])
         self.civilian_nouns = _words(self.lex["civilian_nouns"])
         self.force_nouns = {k: tuple(str(n).lower() for n in v) for k, v in self.lex["force_nouns"].items()}
         self.pronouns = _words(self.lex["pronouns"])
+        self.phrase_pronouns = tuple(f" {p} " for p in self.pronouns if " " in p)  # "the group", as in spaced words
         self.member_nouns = _words(self.lex.get("member_nouns", []))
         self.weapon_nouns = _words(self.lex.get("weapon_nouns", []))
         self.territory_types = frozenset(self.lex.get("territory_types", []))
@@ -111,14 +117,23 @@ class EventExtractor:
         return Actor(kb_id=entry.id, name=entry.name, text=entry.name, kind="state_forces")
 
     def demonym(self, text: str):
-        from .actors import lookup_demonym
-        return lookup_demonym(text) if text[:1].isupper() else None
+        """The state a demonym names ("Iraqi"), or None; looked up once per word (the rules ask at every word)."""
+        if not text[:1].isupper():
+            return None
+        if text not in self._demonyms:
+            from .actors import lookup_demonym
+            if len(self._demonyms) > 50_000:
+                self._demonyms.clear()  # a long batch: capitalised words without end
+            self._demonyms[text] = lookup_demonym(text)
+        return self._demonyms[text]
 
     def country_name(self, code: Optional[str]) -> Optional[str]:
         if not code:
             return None
-        state = get_kb().state_of(code)
-        return state.name if state else None
+        if code not in self._country_names:
+            state = get_kb().state_of(code)
+            self._country_names[code] = state.name if state else None
+        return self._country_names[code]
 
     # ---- the pass over a Doc
     def __call__(self, doc: Doc) -> Doc:
@@ -133,42 +148,50 @@ class EventExtractor:
         hits = get_finder(doc.vocab)(doc)
         if not hits:
             return []
-        ctx = DocPlaces.of(doc, self.report_verbs)
-        source_tokens = {t.i for s in doc.spans.get("sources", []) for t in s}
-        place_tokens = {t.i for s in doc.spans.get("places", []) for t in s}
-        actor_at: dict[int, Span] = {}
-        speaker_actor: dict[int, Span] = {}
-        for span in doc.spans.get("actors", []):
-            if span._.actor is None or span._.actor.kind == "person":
+        table = token_table(doc)
+        actors = read_group(doc, table, "actors", "actor")
+        places = read_group(doc, table, "places", "location")
+        times = read_group(doc, table, "times", "when")
+        sources = read_group(doc, table, "sources")
+        ctx = DocPlaces.of(table, actors, places, times, sources, self.report_verbs)
+        source_tokens = {i for s in sources for i in range(s.start, s.end)}
+        place_tokens = {i for s in places for i in range(s.start, s.end)}
+        actor_at: dict[int, Marked] = {}
+        speaker_actor: dict[int, Marked] = {}
+        for span in actors:
+            if span.actor is None or span.actor.kind == "person":
                 continue
-            target = speaker_actor if any(t.i in source_tokens for t in span) else actor_at
-            for t in span:
-                target[t.i] = span
+            target = speaker_actor if any(i in source_tokens for i in range(span.start, span.end)) else actor_at
+            for i in range(span.start, span.end):
+                target[i] = span
         floor = 0
         if ctx.dateline_end:
-            floor = next((t.i + 1 for t in doc[:15] if t.idx + len(t) >= ctx.dateline_end), 0)
-        rd = Reading(doc=doc, ctx=ctx, hits=hits, actor_at=actor_at, speaker_actor=speaker_actor, place_tokens=place_tokens,
-                     source_tokens=source_tokens, actor_tokens={t.i for s in doc.spans.get("actors", []) for t in s},
-                     floor=floor, text=doc.text)
+            floor = next((i + 1 for i in range(min(15, len(table))) if table.char_end(i) >= ctx.dateline_end), 0)
+        rd = Reading(doc=doc, table=table, ctx=ctx, hits=hits, actor_at=actor_at, speaker_actor=speaker_actor,
+                     place_tokens=place_tokens, source_tokens=source_tokens,
+                     actor_tokens={i for s in actors for i in range(s.start, s.end)},
+                     floor=floor, text=table.doc_text, times=[(s.start, s.end, s.when, s.text) for s in times],
+                     published=doc._.published, hit_sentences={table.sent_of[h.start] for h in hits})
+        lowers = table.lower
         mentions: list[Mention] = []
         by_sentence: dict[int, list[TriggerHit]] = {}
         for hit in hits:
-            by_sentence.setdefault(doc[hit.start].sent.start, []).append(hit)
-        for sent_start, sent_hits in by_sentence.items():
-            sent = doc[sent_start].sent
+            by_sentence.setdefault(table.sent_of[hit.start], []).append(hit)
+        for sent_hits in by_sentence.values():
+            sent = rd.sentence(sent_hits[0].start)
             kept = [h for h in sent_hits if self.filter.is_event(rd, sent, h)]
             strong = [h for h in kept if not h.entry.weak]
             if strong:
                 kept = strong
             else:
                 # "A soldier was killed when troops opened fire": the passive death is the outcome, the active verb the event
-                active = [h for h in kept if h.start == sent.start or doc[h.start - 1].lower_ not in PASSIVE_AUX]
+                active = [h for h in kept if h.start == sent.start or lowers[h.start - 1] not in PASSIVE_AUX]
                 kept = (active or kept)[:1]
             seen_subs: set[str] = set()
             crowd: Optional[Mention] = None  # the protest or riot of this sentence
             for hit in kept:
                 mention = self._mention(rd, sent, hit)
-                if mention.sub in seen_subs or self.filter.background(doc, mention):
+                if mention.sub in seen_subs or self.filter.background(rd, mention):
                     continue
                 if mention.event_type in ("Protests", "Riots"):
                     if crowd is not None:
@@ -185,14 +208,14 @@ class EventExtractor:
         for mention in mentions:  # the speaker's own account of its attack is its claim
             if mention.claimed_by is None and mention.actor1 is not None and mention.actor1.how == "speaker" \
                     and mention.event_type in VIOLENT_TYPES and mention.actor1.actor.kind in CLAIMING_KINDS \
-                    and self._own_report(doc, mention.sent, mention.hit):
+                    and self._own_report(rd, mention.sent, mention.hit):
                 mention.claimed_by = mention.actor1.actor  # "Hezbollah said it had fired rockets": its own claim
         self._remote_attacks(rd, mentions)
         self._claims(rd, mentions)
-        merged = self.merger.merge(doc, mentions)
+        merged = self.merger.merge(table, mentions)
         self._context_targets(merged)
         digest = hashlib.sha1(rd.text.encode("utf-8")).hexdigest()[:12]  # of the text: stable event ids
-        return [self._event(doc, m, ctx, digest) for m in merged]
+        return [self._event(rd, m, ctx, digest) for m in merged]
 
     def _context_targets(self, merged: list[Mention]) -> None:
         """Targets the sentence leaves unnamed but the article tells: arrests after a protest or riot hold
@@ -216,35 +239,41 @@ class EventExtractor:
                 last_remote = m
 
     # ---- one mention
-    def _view(self, rd: Reading, sent: Span, country: Optional[str]) -> SentenceView:
-        return SentenceView(doc=rd.doc, sent=sent, actor_at=rd.actor_at, place_tokens=rd.place_tokens,
-                            source_tokens=rd.source_tokens,
-                            report_verbs=self.report_verbs, force_nouns=self.force_nouns, civilian_nouns=self.civilian_nouns,
-                            demonym=self.demonym, forces=self.forces, country=country, floor=rd.floor,
-                            member_nouns=self.member_nouns, weapon_nouns=self.weapon_nouns,
-                            civilian_actor=self.civilian_actor, quantity_nouns=self.quantity_nouns,
-                            partner_cues=self.partner_cues, former_words=self.former_words)
+    def _view(self, rd: Reading, sent: Sentence, country: Optional[str]) -> SentenceView:
+        """The role rules' view of a sentence (one per sentence and country: the rules only read it)."""
+        view = rd.views.get((sent.start, country))
+        if view is None:
+            view = rd.views[(sent.start, country)] = SentenceView(
+                doc=rd.doc, sent=sent, actor_at=rd.actor_at, place_tokens=rd.place_tokens, source_tokens=rd.source_tokens,
+                report_verbs=self.report_verbs, force_nouns=self.force_nouns, civilian_nouns=self.civilian_nouns,
+                demonym=self.demonym, forces=self.forces, country=country, floor=rd.floor,
+                member_nouns=self.member_nouns, weapon_nouns=self.weapon_nouns,
+                civilian_actor=self.civilian_actor, quantity_nouns=self.quantity_nouns,
+                partner_cues=self.partner_cues, former_words=self.former_words, table=rd.table,
+                marks=rd.clause_marks(sent, self.report_verbs), copies=rd.actor_copies)
+        return view
 
-    def _mention(self, rd: Reading, sent: Span, hit: TriggerHit) -> Mention:
-        doc, ctx = rd.doc, rd.ctx
+    def _mention(self, rd: Reading, sent: Sentence, hit: TriggerHit) -> Mention:
+        doc, ctx, table = rd.doc, rd.ctx, rd.table
+        lowers = table.lower
         mention = Mention(hit=hit, sent=sent, sub=hit.entry.sub)
         # place first: the country of the event names the forces and generic actors
-        trig_char = doc[hit.start].idx
+        trig_char = table.idx[hit.start]
         view0 = self._view(rd, sent, ctx.country)
         c_left, c_right = view0.clause_left(hit.start), view0.clause_right(hit.end, stop_at_comma=False)
-        for (lo, hi, how) in ((doc[c_left].idx if c_left < len(doc) else sent.start_char,
-                               doc[c_right - 1].idx + len(doc[c_right - 1]) if c_right > c_left else sent.end_char, "clause"),
+        for (lo, hi, how) in ((table.idx[c_left] if c_left < len(table) else sent.start_char,
+                               table.char_end(c_right - 1) if c_right > c_left else sent.end_char, "clause"),
                               (sent.start_char, sent.end_char, "sentence")):
             place = ctx.best_place(lo, hi, trig_char)
             if place is not None:
-                mention.location, mention.location_how = location_of(place), how
-                mention.own_place = place._.location.precision < 3  # a region does not set incidents apart
+                mention.location, mention.location_how = self._location(rd, place), how
+                mention.own_place = place.location.precision < 3  # a region does not set incidents apart
                 break
         if mention.location is None:
             para_start = rd.text.rfind("\n\n", 0, sent.start_char)
             place = ctx.best_place(max(para_start, 0), sent.start_char, sent.start_char)
             if place is not None:
-                mention.location, mention.location_how = location_of(place), "paragraph"
+                mention.location, mention.location_how = self._location(rd, place), "paragraph"
             elif rd.last_location is not None:
                 mention.location, mention.location_how = rd.last_location, "context"
             elif ctx.dateline_place is not None:
@@ -253,30 +282,31 @@ class EventExtractor:
         view = self._view(rd, sent, country)
         # anaphora: "the attack", "both the drone attack"
         j = hit.start - 1
-        while j >= sent.start and (doc[j].is_alpha and doc[j].lower_ not in ANAPHORA) and hit.start - j < 3 and hit.entry.form == "noun":
-            if doc[j].lower_ in ("a", "an"):
+        while j >= sent.start and (table.alpha[j] and lowers[j] not in ANAPHORA) and hit.start - j < 3 and hit.entry.form == "noun":
+            if lowers[j] in ("a", "an"):
                 break
             j -= 1
-        mention.anaphoric = hit.entry.form == "noun" and j >= sent.start and doc[j].lower_ in ANAPHORA
-        self._roles(doc, sent, hit, mention, view, rd.speaker_actor)
-        self._retype(doc, sent, hit, mention)
+        mention.anaphoric = hit.entry.form == "noun" and j >= sent.start and lowers[j] in ANAPHORA
+        self._roles(rd, sent, hit, mention, view)
+        self._retype(rd, sent, hit, mention)
         if mention.event_type in ("Protests", "Riots"):
             mention.crowd = self._crowd(view, hit)
         target = mention.actor2
         if mention.event_type == "Riots" and target is not None and target.actor.kind == "civilians":
             span = rd.actor_at.get(target.token)
             after = span.end if span is not None else target.token + 1
-            if after < sent.end and doc[after].lower_ in self.protest_participles:
+            if after < sent.end and lowers[after] in self.protest_participles:
                 # "attacked students protesting against quotas": the protesters are the target, the students their group
                 protesters = get_kb().actors[self.generic_ids["protesters"]]
                 mention.crowd = [target.actor] if target.actor.kb_id != self.generic_ids["civilians"] else []
                 mention.actor2 = Role(Actor(kb_id=protesters.id, name=protesters.name, text=target.actor.text,
                                             span=target.actor.span, kind=protesters.kind), target.token, target.how)
         # date
-        event_when, report_when = ctx.event_time(doc, sent.start_char, sent.end_char, trig_char)
+        event_when, report_when = ctx.event_time(sent.start_char, sent.end_char, trig_char)
         mention.own_time = event_when is not None
         mention.reported_on = report_when is not None
-        mention.when, mention.when_how = date_for(event_when, report_when, doc._.published)
+        published = rd.published
+        mention.when, mention.when_how = date_for(event_when, report_when, published)
         if event_when is None and rd.last_when is not None and sent.start - rd.last_when[0] < 120:
             # narrative continues ("Hours later", "On the same day"): the last dated event's day
             mention.when, mention.when_how = rd.last_when[1], "context"
@@ -285,37 +315,51 @@ class EventExtractor:
                     and (report_when.latest - last.latest).days <= 7:
                 # "Troops later detained four men, the army said on Wednesday": after the narrative's day, by the report's
                 mention.when = When(earliest=last.earliest or last.latest, latest=report_when.latest, precision="range")
-        mention.fatalities = fatalities(sent, self.lex)
-        if mention.fatalities is None and sent.end < len(doc):
-            following = doc[sent.end].sent
-            if not any(following.start <= h.start < following.end for h in rd.hits) \
-                    and fatalities(following, self.lex) == 0:
+        mention.fatalities = self._fatalities(rd, sent)
+        if mention.fatalities is None and sent.end < len(table):
+            following = rd.sentence(sent.end)
+            if table.sent_of[following.start] not in rd.hit_sentences and self._fatalities(rd, following) == 0:
                 mention.fatalities = 0  # "No casualties were reported." after the event
         if mention.location is not None and mention.location_how in ("clause", "sentence"):
             rd.last_location = mention.location
-        words = " " + " ".join(lower_words(doc)[sent.start:sent.end]) + " "
+        words = rd.spaced_words(sent)
         if event_when is None and mention.when_how == "context" and mention.when.latest \
-                and any(f" {w} " in words for w in self.lex.get("hours_later", [])):
+                and any(w in words for w in self.hours_later):
             # "Hours later, ...": the night may have turned; the last day or the next
             mention.when = When(earliest=mention.when.earliest or mention.when.latest,
                                 latest=mention.when.latest + dt.timedelta(days=1), precision="range")
-        if event_when is None and any(f" {w} " in words for w in self.lex.get("overnight_words", [])):
+        if event_when is None and any(w in words for w in self.overnight_words):
             # "destroyed 12 drones overnight, the ministry said": the night before the report (or publication)
-            day = report_when.latest if report_when is not None and report_when.latest else doc._.published
+            day = report_when.latest if report_when is not None and report_when.latest else published
             if day is not None:
                 mention.when = When(earliest=day - dt.timedelta(days=1), latest=day, precision="range")
-        later = self._days_later(sent)
+        later = self._days_later(table, sent)
         if event_when is None and later is not None and mention.when_how == "context" and mention.when.latest:
             # "Two days later, troops raided a house": counted from the narrative's day
             day = mention.when.latest + dt.timedelta(days=later)
             mention.when = When(earliest=day, latest=day, precision="day")
-        if event_when is None and report_when is not None and report_when.latest and self._own_report(doc, sent, hit):
+        if event_when is None and report_when is not None and report_when.latest and self._own_report(rd, sent, hit):
             # "Police said on Thursday they had arrested a man": an actor announcing its own act dates it by the announcement
             mention.when = When(text=report_when.text, span=report_when.span, earliest=report_when.latest,
                                 latest=report_when.latest, precision="day")
         if mention.when_how == "sentence" and not mention.anaphoric:
             rd.last_when = (sent.end, mention.when)
         return mention
+
+    @staticmethod
+    def _location(rd: Reading, place: Marked) -> Location:
+        """location_of a place span, made once per place: the mentions of a place share it, as those
+        placed from context or the dateline share theirs."""
+        loc = rd.places.get((place.start, place.end))
+        if loc is None:
+            loc = rd.places[(place.start, place.end)] = location_of(place)
+        return loc
+
+    def _fatalities(self, rd: Reading, sent: Sentence) -> Optional[int]:
+        """fatalities() of a sentence, counted once per sentence (each of its mentions asks)."""
+        if sent.start not in rd.deaths:
+            rd.deaths[sent.start] = fatalities(sent, self.lex)
+        return rd.deaths[sent.start]
 
     def _crowd(self, view: SentenceView, hit: TriggerHit) -> list[Actor]:
         """The groups a protest or riot names in its clause: civilian groups ("students", "displaced families")
@@ -329,7 +373,7 @@ class EventExtractor:
             if span is None or span.start in seen:
                 continue
             seen.add(span.start)
-            actor: Actor = span._.actor
+            actor: Actor = span.actor
             if actor.kb_id in crowd_ids or actor.kind not in ("civilians", "political", "other") \
                     or actor.kind != "civilians" and span.start >= hit.start:
                 continue  # organisations count as the crowd only as its subject ("supporters of X marched")
@@ -337,9 +381,14 @@ class EventExtractor:
                 found.append(actor.model_copy(update={"text": span.text, "span": (span.start_char, span.end_char)}))
         return found
 
-    def _days_later(self, sent: Span) -> Optional[int]:
+    def _days_later(self, table, sent: Sentence) -> Optional[int]:
         """"Two days later", "a day later", "the next day" at the start of a sentence: how many days on."""
-        words = [w for w in lower_words(sent.doc)[sent.start:sent.end] if not w.isspace()][:5]
+        words = []
+        for w in table.lower[sent.start:sent.end]:
+            if not w.isspace():
+                words.append(w)
+                if len(words) == 5:
+                    break
         numbers = self.number_words
         for i in range(len(words) - 2):
             if words[i + 1] in ("day", "days") and words[i + 2] == "later":
@@ -350,9 +399,9 @@ class EventExtractor:
             return 1
         return None
 
-    def _own_report(self, doc: Doc, sent: Span, hit: TriggerHit) -> bool:
+    def _own_report(self, rd: Reading, sent: Sentence, hit: TriggerHit) -> bool:
         """A reporting verb, then "they/it/we had" right before the trigger: the speaker tells of its own act."""
-        words = lower_words(doc)[sent.start:hit.start]
+        words = rd.table.lower[sent.start:hit.start]
         said = next((i for i, w in enumerate(words) if w in self.report_verbs), None)
         if said is None:
             return False
@@ -360,18 +409,21 @@ class EventExtractor:
         return len(tail) <= 8 and bool(tail) and tail[-1] in ("had", "have", "has") \
             and bool(set(tail[-3:-1]) & {"they", "it", "we", "its", "their", "our"})
 
-    def _roles(self, doc, sent, hit, mention: Mention, view: SentenceView, speaker_actor) -> None:
+    def _roles(self, rd: Reading, sent: Sentence, hit: TriggerHit, mention: Mention, view: SentenceView) -> None:
         right = view.clause_right(hit.end)
         # "fought off fighters who attacked a base": the object ends where its relative clause begins
         words = view.words
-        right = next((j for j in range(hit.end, right) if words[j] in ("who", "which", "whose")), right)
+        for j in range(hit.end, right):
+            if words[j] in ("who", "which", "whose"):
+                right = j
+                break
         if hit.entry.form == "noun":
             mention.actor1 = modifier(view, hit.start) or by_phrase(view, hit.end, view.clause_right(hit.end, False))
             if mention.actor1 is None:
                 own, _ = noun_actor(view, hit.start, hit.end)  # the trigger names its force: "warplanes struck"
                 if own is not None and own.kind != "civilians":
                     mention.actor1 = Role(own, hit.start, "noun")
-            if mention.actor1 is None and any(w in LIGHT_VERBS for w in words[max(sent.start, hit.start - 5):hit.start]):
+            if mention.actor1 is None and not LIGHT_VERBS.isdisjoint(words[max(sent.start, hit.start - 5):hit.start]):
                 # "X carried out / launched <trigger>": the subject of the light verb
                 mention.actor1 = subject(view, hit.start)
             target = None
@@ -412,12 +464,12 @@ class EventExtractor:
             if own is not None and own.kind != "civilians":
                 mention.actor1 = Role(own, hit.start, "noun")
         if mention.actor2 is None:
-            mention.actor2 = self._participle_target(doc, sent, hit, view)
+            mention.actor2 = self._participle_target(sent, hit, view)
         if hit.entry.sub in self.territory_types and (mention.actor2 is None or mention.actor2.actor.kind == "civilians"):
             mention.actor2 = self._former_holder(sent, hit, mention, view) or mention.actor2
         if (mention.actor1 is None or mention.actor1.how == "noun") and hit.entry.form == "verb":
             # "it said its fighters had attacked"; a noun trigger's "their vehicle struck a bomb" names a victim
-            speaker = self._pronoun_speaker(doc, sent, hit, view, speaker_actor)
+            speaker = self._pronoun_speaker(rd, sent, hit, view)
             if speaker is not None:
                 mention.actor1 = speaker
         if hit.entry.defends and mention.actor2 is not None and mention.actor1 is not None:
@@ -430,11 +482,11 @@ class EventExtractor:
         first phrase: in "settlers stormed the village, and a man was shot dead" the man, never the settlers."""
         left = view.clause_left(hit.start)
         for j in range(hit.start - 1, left, -1):
-            if view.doc[j].text == "," or view.lower(j) == "and":
+            if view.text(j) == "," or view.lower(j) == "and":
                 return j + 1
         return None
 
-    def _battle_sides(self, sent: Span, hit: TriggerHit, mention: Mention, view: SentenceView) -> None:
+    def _battle_sides(self, sent: Sentence, hit: TriggerHit, mention: Mention, view: SentenceView) -> None:
         """A nominal battle with no perpetrator ("killed in a gunfight with soldiers", "Soldiers killed four
         members of X in a gunfight"): its sides are the sentence's subject, the one it acted on before the
         trigger, and the party "with X" after it. State forces come first (ACLED's habit for battles)."""
@@ -472,7 +524,7 @@ class EventExtractor:
         if len(unique) > 1:
             mention.actor2 = unique[1]
 
-    def _former_holder(self, sent: Span, hit: TriggerHit, mention: Mention, view: SentenceView) -> Optional[Role]:
+    def _former_holder(self, sent: Sentence, hit: TriggerHit, mention: Mention, view: SentenceView) -> Optional[Role]:
         """Who held the territory before: "retook X from Y", "after driving out Y", "after Y abandoned it",
         "villages that Y seized" (lexicon `territory_from_cues`, `territory_leave_verbs`)."""
         mine = mention.actor1.actor.name if mention.actor1 else None
@@ -484,7 +536,7 @@ class EventExtractor:
 
         for j in range(hit.end, sent.end):
             for cue in self.territory_from_cues:
-                if tuple(view.lower(m) for m in range(j, min(j + len(cue), sent.end))) == cue:
+                if tuple(view.words[j:min(j + len(cue), sent.end)]) == cue:
                     start = j + len(cue)
                     role = usable(first_target(view, start, view.clause_right(start, False)))
                     if role is not None:
@@ -493,13 +545,13 @@ class EventExtractor:
             if j in range(hit.start, hit.end):
                 continue
             for verb in self.territory_leave_verbs:
-                if tuple(view.lower(m) for m in range(j, min(j + len(verb), sent.end))) == verb:
+                if tuple(view.words[j:min(j + len(verb), sent.end)]) == verb:
                     role = usable(subject(view, j))
                     if role is not None:
                         return role
         return None
 
-    def _participle_target(self, doc, sent, hit, view: SentenceView) -> Optional[Role]:
+    def _participle_target(self, sent: Sentence, hit: TriggerHit, view: SentenceView) -> Optional[Role]:
         """', killing five police officers': the people killed tell the target when no object does."""
         words = view.words
         for j in range(hit.end, sent.end):
@@ -507,25 +559,26 @@ class EventExtractor:
                 return first_target(view, j + 1, view.clause_right(j + 1))
         return None
 
-    def _pronoun_speaker(self, doc, sent, hit, view: SentenceView, speaker_actor) -> Optional[Role]:
+    def _pronoun_speaker(self, rd: Reading, sent: Sentence, hit: TriggerHit, view: SentenceView) -> Optional[Role]:
         """'X said its fighters had attacked ...': X acted (and, being the speaker, claims it)."""
+        doc, speaker_actor = rd.doc, rd.speaker_actor
         left = view.clause_left(hit.start)
         words = set(view.words[left:hit.start])
         before = " " + " ".join(view.words[left:hit.start]) + " "
         if not words & {"it", "its", "they", "their"}:
-            if any(f" {p} " in before for p in self.pronouns if " " in p):
-                return self._last_armed_actor(doc, sent, speaker_actor, view)  # "The fighters looted shops"
+            if any(p in before for p in self.phrase_pronouns):
+                return self._last_armed_actor(rd, sent, view)  # "The fighters looted shops"
             return None
-        chain = attribution_at(doc, doc[hit.start].idx)
+        chain = attribution_at(doc, rd.table.idx[hit.start])
         if not chain:
-            return self._last_armed_actor(doc, sent, speaker_actor, view)
+            return self._last_armed_actor(rd, sent, view)
         for source in reversed(chain):
             if source.span is None:
                 continue
             for i in range(sent.start, sent.end):
                 span = speaker_actor.get(i) or view.actor_at.get(i)
                 if span is not None and span.start_char < source.span[1] and source.span[0] < span.end_char:
-                    actor = span._.actor
+                    actor = span.actor
                     if actor.kind in GENERIC_KINDS or actor.kind == "person":
                         continue
                     actor = actor.model_copy(update={"text": span.text, "span": (span.start_char, span.end_char)})
@@ -535,28 +588,29 @@ class EventExtractor:
                 text = doc.char_span(*source.span, alignment_mode="expand").text
                 return Role(Actor(kb_id=entry.id, name=entry.name, text=text, span=source.span, kind=entry.kind),
                             hit.start, "speaker")
-        return self._last_armed_actor(doc, sent, speaker_actor, view)  # the speaker is no actor: "they" is the last group
+        return self._last_armed_actor(rd, sent, view)  # the speaker is no actor: "they" is the last group
 
-    def _last_armed_actor(self, doc, sent, speaker_actor, view: SentenceView) -> Optional[Role]:
+    def _last_armed_actor(self, rd: Reading, sent: Sentence, view: SentenceView) -> Optional[Role]:
         """'they', 'the group' with no speaker: the last named armed non-state actor of the three sentences before."""
+        speaker_actor, table = rd.speaker_actor, rd.table
         first = sent.start
         for _ in range(3):
             if first == 0:
                 break
-            first = doc[first - 1].sent.start
+            first = table.sentence_of(first - 1)[0]
         for i in range(sent.start - 1, first - 1, -1):
             span = view.actor_at.get(i) or speaker_actor.get(i)
-            if span is not None and span._.actor.kind in ("militia", "umbrella", "rebel", "terrorist"):
-                actor = span._.actor.model_copy(update={"text": span.text, "span": (span.start_char, span.end_char)})
+            if span is not None and span.actor.kind in ("militia", "umbrella", "rebel", "terrorist"):
+                actor = span.actor.model_copy(update={"text": span.text, "span": (span.start_char, span.end_char)})
                 return Role(actor, span.start, "pronoun")
         return None
 
-    def _retype(self, doc, sent, hit, mention: Mention) -> None:
+    def _retype(self, rd: Reading, sent: Sentence, hit: TriggerHit, mention: Mention) -> None:
         entry = hit.entry
-        words = " " + " ".join(lower_words(doc)[sent.start:sent.end]) + " "
+        words = rd.spaced_words(sent)
         by_context = mention.sub != entry.sub  # the roles already told ("residents attacked": mob violence)
-        for context_words, sub in entry.context:
-            if any(f" {w.lower()} " in words for w in context_words):
+        for context_words, sub in entry.spaced_context:
+            if any(w in words for w in context_words):
                 mention.sub, by_context = sub, True
                 break
         target = mention.actor2.actor if mention.actor2 else None
@@ -577,15 +631,15 @@ class EventExtractor:
         """Generic attacks that the text shows were made from afar: by a group described as firing toward a
         place, or by a state (not forces on the ground) in another country (lexicon `remote_fire`,
         `foreign_state_strike`)."""
-        doc = rd.doc
+        doc, table = rd.doc, rd.table
         remote = self.lex.get("remote_fire") or {}
         firers: set[str] = set()
-        for _, start, end in self.remote_cues(doc) if self.remote_cues is not None else []:
-            sent = doc[start].sent
+        for _, start, end in self.remote_cues.find(doc) if self.remote_cues is not None else []:
+            sent = rd.sentence(start)
             view = self._view(rd, sent, rd.ctx.country)
             role = subject(view, start)
-            if role is None and set(lower_words(doc)[sent.start:start]) & {"they", "it", "group"}:
-                role = self._last_armed_actor(doc, sent, rd.speaker_actor, view)
+            if role is None and set(table.lower[sent.start:start]) & {"they", "it", "group"}:
+                role = self._last_armed_actor(rd, sent, view)
             if role is not None:
                 firers.add(role.actor.name)
         words = _words(remote.get("applies_to", []))
@@ -594,7 +648,7 @@ class EventExtractor:
             actor = m.actor1.actor if m.actor1 else None
             if actor is None:
                 continue
-            trigger = doc[m.hit.start:m.hit.end].text.lower()
+            trigger = table.span_text(m.hit.start, m.hit.end).lower()
             if actor.name in firers and trigger in words and m.event_type == "Battles":
                 m.sub = remote["sub"]
                 continue
@@ -606,22 +660,24 @@ class EventExtractor:
 
     # ---- claims
     def _claims(self, rd: Reading, mentions: list[Mention]) -> None:
-        doc, speaker_actor = rd.doc, rd.speaker_actor
-        matches = sorted(self.claims(doc), key=lambda m: (m[1], -(m[2] - m[1])))
+        doc, speaker_actor, table = rd.doc, rd.speaker_actor, rd.table
+        lowers = table.lower
+        matches = sorted(self.claims.find(doc), key=lambda m: (m[1], -(m[2] - m[1])))
         taken: set[int] = set()
         for match_id, start, end in matches:
             if start in taken:
                 continue  # the longest claim phrase at a position speaks ("claimed by X", not "claimed")
             taken.update(range(start, end))
-            sent = doc[start].sent
-            before = lower_words(doc)[max(sent.start, start - 4):start]
+            sent = rd.sentence(start)
+            before = lowers[max(sent.start, start - 4):start]
             if set(before) & _words(self.lex["claim_negation"]):
                 continue
-            if any(t.like_num or t.lower_ in ("more", "dozens", "hundreds", "several") for t in doc[start:end]):
+            if any(lex_flags(doc.vocab, table.text[j])[2] or lowers[j] in ("more", "dozens", "hundreds", "several")
+                   for j in range(start, end)):
                 continue  # "has claimed more than 900 attacks": a tally, not a claim of one event
             view = self._view(rd, sent, rd.ctx.country)
             claimer = None
-            if doc[start:end].text.lower() == "claimed by":
+            if table.span_text(start, end).lower() == "claimed by":
                 claimer = by_phrase(view, start, view.clause_right(end, False))
             if claimer is None:
                 claimer = subject(view, start)
@@ -630,29 +686,29 @@ class EventExtractor:
                 # "X, the group that has fought Y for years, claimed responsibility": X speaks, so it is a source span
                 speaking = next((speaker_actor[j] for j in range(max(sent.start, rd.floor), start) if j in speaker_actor), None)
                 if speaking is not None and (claimer is None or speaking.start < claimer.token) \
-                        and speaking._.actor.kind not in GENERIC_KINDS and speaking._.actor.kind != "person":
-                    claimer = Role(speaking._.actor.model_copy(update={"text": speaking.text,
+                        and speaking.actor.kind not in GENERIC_KINDS and speaking.actor.kind != "person":
+                    claimer = Role(speaking.actor.model_copy(update={"text": speaking.text,
                                                                        "span": (speaking.start_char, speaking.end_char)}),
                                    speaking.start, "subject")
                 if claimer is None:
                     for j in range(start - 1, sent.start - 1, -1):
                         span = speaker_actor.get(j)  # the group speaking: "X said in a statement it claimed"
                         if span is not None:
-                            claimer = Role(span._.actor.model_copy(update={"text": span.text, "span": (span.start_char, span.end_char)}),
+                            claimer = Role(span.actor.model_copy(update={"text": span.text, "span": (span.start_char, span.end_char)}),
                                            span.start, "subject")
                             break
-            if claimer is None and any(w in ("they", "it", "group") for w in lower_words(doc)[sent.start:start]):
-                claimer = self._last_armed_actor(doc, sent, speaker_actor, view)
+            if claimer is None and not {"they", "it", "group"}.isdisjoint(lowers[sent.start:start]):
+                claimer = self._last_armed_actor(rd, sent, view)
             if claimer is None or claimer.actor.kind in GENERIC_KINDS or claimer.actor.kind == "person" or claimer.how == "noun":
                 continue
-            target = self._claimed_mention(doc, mentions, sent, start)
-            if target is None or doc[start].lower_ == "said" and target.sent.start != sent.start:
+            target = self._claimed_mention(mentions, sent, start)
+            if target is None or lowers[start] == "said" and target.sent.start != sent.start:
                 continue  # "said its forces had neutralised 1,150 militants": speaks of its own sentence only
             target.claimed_by = claimer.actor
             if target.actor1 is None or target.actor1.actor.kind in GENERIC_KINDS or target.actor1.how in ("noun", "default"):
                 target.actor1 = Role(claimer.actor, claimer.token, "claim")
 
-    def _claimed_mention(self, doc, mentions: list[Mention], sent: Span, at: int) -> Optional[Mention]:
+    def _claimed_mention(self, mentions: list[Mention], sent: Sentence, at: int) -> Optional[Mention]:
         """The event a claim at token `at` is about: one in its sentence, else the last violent one before it."""
         same = [m for m in mentions if m.sent.start == sent.start and m.event_type in VIOLENT_TYPES]
         if same:
@@ -667,7 +723,7 @@ class EventExtractor:
         if actor is None:
             return None
         _, generic = _kb_tables()
-        if actor.kind == "state" and SUB_EVENT_TYPES[sub] in VIOLENT_TYPES | {"Strategic developments"}:
+        if actor.kind == "state" and SUB_EVENT_TYPES[sub] in FORCE_TYPES:
             # ACLED codes a state acting with force as its military
             entry = get_kb().actors.get(actor.kb_id or "")
             forces = self.forces(entry, "military") if entry is not None else None
@@ -679,9 +735,16 @@ class EventExtractor:
                 return actor.model_copy(update={"name": f"{actor.name} ({name})"})
         return actor
 
-    def _default_actor(self, defaults: dict, sub: str, country: Optional[str]) -> Optional[Actor]:
-        """The lexicon's default actor of a sub-type: a generic actor id, or "police"/"military" (the
-        forces of the event's country)."""
+    def _default_actor(self, rd: Reading, which: str, sub: str, country: Optional[str]) -> Optional[Actor]:
+        """The lexicon's default actor (`default_actor1`, `default_actor2`) of a sub-type: a generic actor id,
+        or "police"/"military" (the forces of the event's country). Made once per Doc and shared by its
+        events, as the generic actors are (an Actor is never changed in place; the rules copy one)."""
+        key = (which, sub, country)
+        if key not in rd.made_actors:
+            rd.made_actors[key] = self._make_default(self.lex.get(which) or {}, sub, country)
+        return rd.made_actors[key]
+
+    def _make_default(self, defaults: dict, sub: str, country: Optional[str]) -> Optional[Actor]:
         default_id = defaults.get(sub)
         if default_id in ("police", "military"):
             return self.forces(country, default_id)
@@ -690,20 +753,23 @@ class EventExtractor:
             return self._name(Actor(kb_id=entry.id, name=entry.name, text="", kind=entry.kind), country, sub)
         return None
 
-    def _generic(self, role: str, country: Optional[str], sub: str) -> Actor:
-        """The generic actor of a role (lexicon `generic_actors`), named with the country."""
-        entry = get_kb().actors[self.generic_ids[role]]
-        return self._name(Actor(kb_id=entry.id, name=entry.name, text="", kind=entry.kind), country, sub)
+    def _generic(self, rd: Reading, role: str, country: Optional[str], sub: str) -> Actor:
+        """The generic actor of a role (lexicon `generic_actors`), named with the country; made once per Doc."""
+        key = (role, sub, country)
+        if key not in rd.made_actors:
+            entry = get_kb().actors[self.generic_ids[role]]
+            rd.made_actors[key] = self._name(Actor(kb_id=entry.id, name=entry.name, text="", kind=entry.kind), country, sub)
+        return rd.made_actors[key]
 
-    def _default_actor1(self, sub: str, country: Optional[str]) -> Optional[Actor]:
-        actor = self._default_actor(self.lex.get("default_actor1") or {}, sub, country)
+    def _default_actor1(self, rd: Reading, sub: str, country: Optional[str]) -> Optional[Actor]:
+        actor = self._default_actor(rd, "default_actor1", sub, country)
         if actor is not None:
             return actor
         if SUB_EVENT_TYPES[sub] in VIOLENT_TYPES:
-            return self._generic("unidentified", country, sub)
+            return self._generic(rd, "unidentified", country, sub)
         return None
 
-    def _event(self, doc: Doc, m: Mention, ctx: DocPlaces, digest: str) -> Event:
+    def _event(self, rd: Reading, m: Mention, ctx: DocPlaces, digest: str) -> Event:
         country = (m.location.country if m.location else None) or ctx.country
         actor1 = self._name(m.actor1.actor, country, m.sub) if m.actor1 else None
         assoc1 = [self._name(a, country, m.sub) for a in (m.actor1.assoc if m.actor1 else [])]
@@ -719,24 +785,24 @@ class EventExtractor:
             crowd = [actor1] + [a for a in crowd if a.kb_id != actor1.kb_id]  # "BYC supporters held a sit-in":
             actor1 = None  # the protesters are actor1, the organisation their associated actor
         if actor1 is None:
-            actor1 = self._default_actor1(m.sub, country)
+            actor1 = self._default_actor1(rd, m.sub, country)
         actor2 = self._name(m.actor2.actor, country, m.sub) if m.actor2 else None
         if actor2 is not None and actor2.kind == "civilians" and m.sub in self.territory_types:
             actor2 = None  # "recaptured two villages": the villages are the territory, not a target
         if m.sub in self.no_actor2_types:
             actor2 = None
         elif actor2 is None:
-            actor2 = self._default_actor(self.lex.get("default_actor2") or {}, m.sub, country)
+            actor2 = self._default_actor(rd, "default_actor2", m.sub, country)
         assoc2: list[Actor] = []
         if actor2 is not None and actor2.kind == "civilians" and actor2.kb_id not in (None, self.generic_ids["civilians"]):
             # ACLED: "Civilians (Nigeria)" is the actor, "Farmers (Nigeria)" its associated actor
             assoc2 = [actor2]
-            actor2 = self._generic("civilians", country, m.sub).model_copy(update={"text": actor2.text, "span": actor2.span})
+            actor2 = self._generic(rd, "civilians", country, m.sub).model_copy(update={"text": actor2.text, "span": actor2.span})
         if m.sub == "Excessive force against protesters":
             # the dev set's convention: the force that fired is actor1, the protesters actor2 with their groups
             force = actor2 if actor2 is not None and actor2.kind in ("state", "state_forces") else \
-                self._default_actor(self.lex.get("default_actor2") or {}, m.sub, country)
-            actor1, actor2 = force, self._generic("protesters", country, m.sub)
+                self._default_actor(rd, "default_actor2", m.sub, country)
+            actor1, actor2 = force, self._generic(rd, "protesters", country, m.sub)
             assoc2, crowd = crowd, []
         elif m.event_type in ("Protests", "Riots") and m.sub != "Mob violence":
             assoc1 = assoc1 + [a for a in crowd if all(a.name != b.name for b in assoc1)]
@@ -749,14 +815,15 @@ class EventExtractor:
             actor2 = None
         if m.event_type == "Battles" and actor1 is not None and actor2 is None and actor1.kind in ("state", "state_forces") \
                 and m.sub not in self.territory_types:
-            actor2 = self._generic("unidentified", country, m.sub)  # state forces fought someone the text does not name
+            actor2 = self._generic(rd, "unidentified", country, m.sub)  # state forces fought someone the text does not name
         if m.event_type == "Battles" and actor1 is not None and actor2 is not None and actor2.kind == "civilians":
             # a battle is fought between armed sides: civilians are not one; the other side is unidentified
-            actor2 = self._generic("unidentified", country, m.sub).model_copy(update={"text": actor2.text, "span": actor2.span})
+            actor2 = self._generic(rd, "unidentified", country, m.sub).model_copy(update={"text": actor2.text, "span": actor2.span})
         fatal = m.fatalities
         if fatal is None and m.sub in self.lex.get("zero_fatality_types", []):
             fatal = 0
-        trig = doc[m.hit.start:m.hit.end]
+        table = rd.table
+        trig_start, trig_end = table.idx[m.hit.start], table.char_end(m.hit.end - 1)
         sent_text = m.sent.text.rstrip()
         confidence = 0.45
         if m.actor1 is not None and m.actor1.how in ("subject", "by", "modifier", "speaker", "claim"):
@@ -771,12 +838,12 @@ class EventExtractor:
             confidence -= 0.1
         confidence += 0.05 * min(len(m.merged), 2)
         return Event(
-            id=f"{digest}-{trig.start_char}",
+            id=f"{digest}-{trig_start}",
             event_type=m.event_type, sub_event_type=m.sub, plover=plover_for(m.sub),
             actor1=actor1, assoc_actor1=[a for a in assoc1 if actor1 is None or a.name != actor1.name],
             actor2=actor2, assoc_actor2=assoc2, location=m.location, date=m.when, fatalities=fatal, claimed_by=claimed,
-            attribution=attribution_at(doc, trig.start_char),
-            trigger=TextSpan(text=trig.text, start=trig.start_char, end=trig.end_char),
+            attribution=attribution_at(rd.doc, trig_start),
+            trigger=TextSpan(text=table.span_text(m.hit.start, m.hit.end), start=trig_start, end=trig_end),
             evidence=TextSpan(text=sent_text, start=m.sent.start_char, end=m.sent.start_char + len(sent_text)),
             confidence=round(max(0.05, min(0.95, confidence)), 2),
         )

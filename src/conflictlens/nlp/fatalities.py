@@ -10,15 +10,15 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from spacy.tokens import Span
 from spacy.vocab import Vocab
 
-from .rulekit import lower_words
+from .event_context import Sentence
 from .triggers import FirstWordMatcher, first_words, phrase_pattern
 
 QUALIFIERS = frozenset({"at", "least", "more", "than", "about", "around", "some", "nearly", "almost", "over", "up", "to", "as",
                         "many", "estimated", "another"})
 INJURY = frozenset({"wounded", "wounding", "injured", "injuring", "hurt", "wounds", "injuries"})
+COUNTED = frozenset({"killed", "killing", "kills", "kill", "dead", "died", "deaths", "dies", "bodies", "death"})  # read below
 DEATH_HINTS = frozenset({"killed", "killing", "kills", "kill", "dead", "died", "dies", "death", "deaths", "bodies", "body",
                          "fatalities", "lives", "toll", "corpses", "massacre", "massacred", "executed", "beheaded", "lynched",
                          "assassinated", "assassination", "murdered", "slain"})
@@ -71,21 +71,23 @@ def _age(tokens: list[str], k: int) -> bool:
     return tokens[k + 1:k + 3] == ["-", "year"] or (k + 1 < len(tokens) and tokens[k + 1].startswith("year-old"))
 
 
-_MATCHERS: dict[tuple[int, tuple[str, ...]], tuple[FirstWordMatcher, frozenset[str]]] = {}
+_MATCHERS: dict[tuple[int, int], tuple[Vocab, list, FirstWordMatcher, frozenset[str]]] = {}
 _NUMBER_WORDS: dict[int, tuple[dict, dict[str, int]]] = {}
 
 
-def _no_death_matcher(vocab: Vocab, phrases: tuple[str, ...]) -> tuple[FirstWordMatcher, frozenset[str]]:
-    """The phrases that say nobody died ("no one was hurt"), compiled once per vocabulary, with the
-    words they can start with (a region holding none of them is not searched)."""
-    key = (id(vocab), phrases)
-    if key not in _MATCHERS:
+def _no_death_matcher(vocab: Vocab, lexicon: dict) -> tuple[FirstWordMatcher, frozenset[str]]:
+    """The lexicon's phrases that say nobody died ("no one was hurt"), compiled once per vocabulary and
+    phrase list, with the words they can start with (a region holding none of them is not searched)."""
+    phrases = lexicon.get("no_death", ())
+    key = (id(vocab), id(phrases))
+    held = _MATCHERS.get(key)
+    if held is None or held[0] is not vocab or held[1] is not phrases:
         matcher = FirstWordMatcher(vocab)
         for n, phrase in enumerate(phrases):
             matcher.add(f"NO_DEATH_{n}", [phrase_pattern(phrase)])
         starts = frozenset(word for _, pattern in matcher.patterns for word in first_words(pattern))
-        _MATCHERS[key] = (matcher, starts)
-    return _MATCHERS[key]
+        held = _MATCHERS[key] = (vocab, phrases, matcher, starts)
+    return held[2], held[3]
 
 
 def _number_words(lexicon: dict) -> dict[str, int]:
@@ -97,13 +99,16 @@ def _number_words(lexicon: dict) -> dict[str, int]:
     return cached[1]
 
 
-def fatalities(region: Span, lexicon: dict) -> Optional[int]:
-    """Deaths the region states, or 0 when it says none died, or None when it does not say."""
-    words = _number_words(lexicon)
-    tokens = lower_words(region.doc)[region.start:region.end]
-    no_death, starts = _no_death_matcher(region.doc.vocab, tuple(lexicon.get("no_death", [])))
-    if not starts.isdisjoint(tokens) and no_death(region):
+def fatalities(region: Sentence, lexicon: dict) -> Optional[int]:
+    """Deaths the sentence states, or 0 when it says none died, or None when it does not say."""
+    tokens = region.table.lower[region.start:region.end]
+    present = set(tokens)
+    no_death, starts = _no_death_matcher(region.doc.vocab, lexicon)
+    if not starts.isdisjoint(present) and no_death.find(region.doc, region.start, region.end):
         return 0
+    if present.isdisjoint(COUNTED):  # no word the count reads: no number, perhaps injuries only
+        return 0 if not present.isdisjoint(INJURY) and present.isdisjoint(DEATH_HINTS) else None
+    words = _number_words(lexicon)
     for i, tok in enumerate(tokens):
         if tok in ("killed", "killing", "kills", "kill"):
             prev = tokens[i - 1] if i else ""

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from typing import Optional
 
-from spacy.tokens import Doc
-
 from ..geo import haversine_km
 from ..model import Location
 from .mentions import GENERIC_KINDS, VIOLENT_TYPES, Mention
+from .tokentable import TokenTable
 
 ANAPHORA = frozenset({"the", "this", "that", "both", "these", "those"})
 INTERVENTION_SUBS = frozenset({"Protest with intervention", "Excessive force against protesters"})
@@ -49,13 +48,14 @@ class MentionMerger:
                       and m.event_type in VIOLENT_TYPES and mention.sub in ("Armed clash", "Attack")]
         return compatible[-1] if compatible else (earlier[-1] if earlier else None)
 
-    def _definite(self, doc: Doc, mention: Mention) -> bool:
+    def _definite(self, table: TokenTable, mention: Mention) -> bool:
         """The sentence opens with a definite or pronoun subject and no reporting verb before the trigger."""
-        first = next((t for t in mention.sent if not t.is_space), mention.sent[0])
-        reported = any(t.lower_ in self.report_verbs for t in doc[first.i:mention.hit.start])
-        return (first.lower_ in ANAPHORA or first.lower_ in self.pronouns) and not reported
+        sent, lowers = mention.sent, table.lower
+        first = next((i for i in range(sent.start, sent.end) if not table.text[i].isspace()), sent.start)
+        reported = not self.report_verbs.isdisjoint(lowers[first:mention.hit.start])
+        return (lowers[first] in ANAPHORA or lowers[first] in self.pronouns) and not reported
 
-    def merge(self, doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    def merge(self, table: TokenTable, mentions: list[Mention]) -> list[Mention]:
         kept: list[Mention] = []
         for mention in mentions:
             target = None
@@ -78,12 +78,12 @@ class MentionMerger:
                 last.crowd = last.crowd or mention.crowd
                 continue
             elif kept and kept[-1].sent.start != mention.sent.start \
-                    and (not mention.own_time or mention.when.latest == kept[-1].when.latest and self._definite(doc, mention)):
+                    and (not mention.own_time or mention.when.latest == kept[-1].when.latest and self._definite(table, mention)):
                 # "The women ... were attacked on Saturday": the same day and a definite subject tell the same incident
                 last = kept[-1]
                 near = mention.sent.start - last.sent.end < NEAR_TOKENS
                 # "The convoy ... was hit by an IED": the definite subject is the last event's, not "The army said ..."
-                definite = self._definite(doc, mention)
+                definite = self._definite(table, mention)
                 same_place = not mention.own_place or _near(last.location, mention.location)
                 if near and (last.sub == mention.sub and same_place or mention.hit.entry.weak
                              or definite and last.event_type in VIOLENT_TYPES and mention.event_type in VIOLENT_TYPES

@@ -9,13 +9,16 @@ or actor in front of a nominal trigger ("a Turkish drone strike") is its perpetr
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Container, Optional
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
 
 from ..model import Actor
-from .rulekit import lower_words
+from .event_context import Marked, Sentence
+from .tokentable import TokenTable, token_table
 
 CLAUSE_WORDS = frozenset({"that", "when", "while", "after", "before", "but", "because", "although", "though", "whereas", "where",
                           "until"})
@@ -31,7 +34,7 @@ LOCATIVE_PREPS = frozenset({"in", "near", "at", "across", "inside", "outside", "
                             "of", "along", "over"})
 
 
-@dataclass
+@dataclass(slots=True)
 class Role:
     """An actor in a role, with where it came from (to lower confidence when guessed)."""
 
@@ -41,13 +44,29 @@ class Role:
     assoc: list[Actor] = field(default_factory=list)  # acting with it: "US and British warplanes"
 
 
-@dataclass
+_LEX_FLAGS: dict[int, tuple[Vocab, dict[str, tuple[bool, bool, bool]]]] = {}
+
+
+def lex_flags(vocab: Vocab, word: str) -> tuple[bool, bool, bool]:
+    """(is_quote, is_punct, like_num) of a word, as its Token would tell (they are flags of the word's
+    Lexeme): read once per word and vocabulary, not through a Token object per look."""
+    held = _LEX_FLAGS.get(id(vocab))
+    if held is None or held[0] is not vocab:
+        held = _LEX_FLAGS[id(vocab)] = (vocab, {})
+    flags = held[1].get(word)
+    if flags is None:
+        lex = vocab[word]
+        flags = held[1][word] = (lex.is_quote, lex.is_punct, lex.like_num)
+    return flags
+
+
+@dataclass(slots=True)
 class SentenceView:
     """What one sentence holds, indexed for the role rules."""
 
     doc: Doc
-    sent: Span
-    actor_at: dict[int, Span]  # token -> actor span covering it (non-source)
+    sent: Sentence
+    actor_at: dict[int, Marked]  # token -> actor span covering it (non-source)
     place_tokens: set[int]
     source_tokens: set[int]
     report_verbs: frozenset[str]
@@ -63,56 +82,91 @@ class SentenceView:
     quantity_nouns: frozenset[str] = frozenset()  # "dozens" of "dozens of settlers": X is the phrase's head
     partner_cues: tuple[tuple[str, ...], ...] = ()  # "backed by", "supported by": X acts with the subject
     former_words: frozenset[str] = frozenset()  # "former", "retired": the person is a civilian
-    words: list[str] = field(default_factory=list)  # lower_words(doc): filled in after init
+    table: Optional[TokenTable] = None  # token_table(doc): filled in after init
+    marks: Optional[tuple[list[int], list[int]]] = None  # clause_marks(...) of the sentence: filled in after init if not given
+    words: list[str] = field(default_factory=list)  # the table's lower-case words: filled in after init
+    noun_starts: Container[str] = frozenset()  # the words a force or civilian noun can start with: filled in after init
+    copies: dict = field(default_factory=dict)  # (start, end) of an actor span -> its actor as mentioned there (_from_span)
 
     def __post_init__(self) -> None:
-        self.words = lower_words(self.doc)  # one list per Doc, not a Token object per look
+        if self.table is None:
+            self.table = token_table(self.doc)
+        self.words = self.table.lower  # one list per Doc, not a Token object per look
+        if self.marks is None:
+            self.marks = clause_marks(self.table, self.sent.start, self.sent.end, self.report_verbs)
+        self.noun_starts = noun_starts(self.force_nouns, self.civilian_nouns)
 
     def lower(self, i: int) -> str:
         return self.words[i]
 
-    def is_boundary(self, i: int) -> bool:
-        word = self.words[i]
-        if word in (";", ":") or word in CLAUSE_WORDS or word in self.report_verbs:
-            return True
-        if not word.isspace():
-            return False
-        return "\n" in word  # a headline with no full stop ends at its line break
+    def text(self, i: int) -> str:
+        return self.table.text[i]
+
+    def state_at(self, i: int):
+        """The state a demonym at token i names ("Nigerien"), or None (only capitalised words are looked up)."""
+        return self.demonym(self.table.text[i]) if self.table.cap[i] else None
+
+    def flags(self, i: int) -> tuple[bool, bool, bool]:
+        """(is_quote, is_punct, like_num) of token i."""
+        return lex_flags(self.doc.vocab, self.table.text[i])
+
+    def char_span(self, start: int, end: int) -> tuple[int, int]:
+        """The character offsets of tokens [start, end)."""
+        return self.table.idx[start], self.table.char_end(end - 1)
 
     def clause_left(self, i: int) -> int:
-        """First token of the clause that ends just before token i (skipping relative 'who/which')."""
-        j = i - 1
+        """First token of the clause that ends just before token i (skipping relative 'who/which'):
+        the token after the last boundary before i, not before the sentence start or the floor."""
         floor = max(self.sent.start, self.floor)
-        while j >= floor:
-            if self.is_boundary(j):
-                return j + 1
-            j -= 1
-        return floor
+        bounds = self.marks[0]
+        k = bisect_left(bounds, i) - 1
+        return bounds[k] + 1 if k >= 0 and bounds[k] >= floor else floor
 
     def clause_right(self, i: int, stop_at_comma: bool = True) -> int:
-        """One past the last token of the clause starting at token i."""
-        j = i
-        while j < self.sent.end:
-            tok = self.doc[j]
-            if self.is_boundary(j) or (stop_at_comma and tok.text == ","):
-                return j
-            j += 1
-        return self.sent.end
+        """One past the last token of the clause starting at token i: the first boundary (or comma)
+        from i on, else the sentence end."""
+        end = self.sent.end
+        for marks in (self.marks if stop_at_comma else self.marks[:1]):
+            k = bisect_left(marks, i)
+            if k < len(marks) and marks[k] < end:
+                end = marks[k]
+        return end
 
     def prev_word(self, i: int) -> int:
         """Index of the word before token i, skipping determiners and quotes."""
         j = i - 1
-        while j >= self.sent.start and (self.words[j] in DETERMINERS or self.doc[j].is_quote):
+        while j >= self.sent.start and (self.words[j] in DETERMINERS or self.flags(j)[0]):
             j -= 1
         return j
+
+
+def clause_marks(table: TokenTable, start: int, end: int, report_verbs: frozenset[str]) -> tuple[list[int], list[int]]:
+    """The clause boundaries and the commas among tokens [start, end), in order: the clause rules then find
+    the nearest one by bisection instead of testing each word. A boundary is ";" or ":", a clause word
+    ("that", "when", "after" ...), a reporting verb, or a line break (a headline with no full stop ends there)."""
+    stops = _clause_stops(report_verbs)
+    bounds = [start + k for k, word in enumerate(table.lower[start:end]) if word in stops or ("\n" in word and word.isspace())]
+    commas = [start + k for k, text in enumerate(table.text[start:end]) if text == ","]
+    return bounds, commas
+
+
+_CLAUSE_STOPS: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+
+
+def _clause_stops(report_verbs: frozenset[str]) -> frozenset[str]:
+    """The words that end a clause (clause_marks, but for line breaks), built once per verb list."""
+    held = _CLAUSE_STOPS.get(id(report_verbs))
+    if held is None or held[0] is not report_verbs:
+        held = _CLAUSE_STOPS[id(report_verbs)] = (report_verbs, frozenset({";", ":"}) | CLAUSE_WORDS | report_verbs)
+    return held[1]
 
 
 _FORCE_NOUNS: dict[int, tuple[dict, dict[str, list], list]] = {}
 
 
-def _force_nouns_at(force_nouns: dict[str, tuple[str, ...]], first: Optional[str]) -> list[tuple[list[str], str]]:
-    """The force nouns (as word lists, with their kind) that may start at a word whose lower form is
-    `first`, longest first ("military police" before "military"): sorted once per lexicon, not per call."""
+def _force_noun_index(force_nouns: dict[str, tuple[str, ...]]) -> tuple[dict, dict[str, list], list]:
+    """(force_nouns, the force nouns as word lists with their kind by first word, those with no word),
+    longest first ("military police" before "military"): sorted once per lexicon, not per call."""
     cached = _FORCE_NOUNS.get(id(force_nouns))
     if cached is None or cached[0] is not force_nouns:
         by_length = sorted(((noun.split(), kind) for kind, nouns in force_nouns.items() for noun in nouns),
@@ -122,34 +176,61 @@ def _force_nouns_at(force_nouns: dict[str, tuple[str, ...]], first: Optional[str
             if parts:
                 by_first.setdefault(parts[0], []).append((parts, kind))
         cached = _FORCE_NOUNS[id(force_nouns)] = (force_nouns, by_first, [(p, k) for p, k in by_length if not p])
-    _, by_first, empty = cached
-    return by_first.get(first, []) + empty if first is not None else empty
+    return cached
+
+
+class _Every:
+    """Holds every word (where a force noun of no words could start anywhere)."""
+
+    def __contains__(self, word: object) -> bool:
+        return True
+
+
+_NOUN_STARTS: dict[tuple[int, int], tuple[dict, frozenset, Container[str]]] = {}
+
+
+def noun_starts(force_nouns: dict[str, tuple[str, ...]], civilian_nouns: frozenset[str]) -> Container[str]:
+    """The words at which noun_actor can find an actor (the first words of the force nouns and the civilian
+    nouns), once per word lists: the role rules skip noun_actor at every other word."""
+    key = (id(force_nouns), id(civilian_nouns))
+    held = _NOUN_STARTS.get(key)
+    if held is None or held[0] is not force_nouns or held[1] is not civilian_nouns:
+        _, by_first, empty = _force_noun_index(force_nouns)
+        held = _NOUN_STARTS[key] = (force_nouns, civilian_nouns, _Every() if empty else frozenset(by_first) | civilian_nouns)
+    return held[2]
 
 
 def noun_actor(view: SentenceView, i: int, end: int) -> tuple[Optional[Actor], int]:
     """An actor named by a common noun at token i: a force noun ("soldiers", "riot police", with a
     demonym before it: "Nigerien soldiers") or a civilian noun. Returns (actor, tokens used)."""
+    _, by_first, empty = _force_noun_index(view.force_nouns)
+    first = view.words[i] if i < end else None
+    if first not in by_first and first not in view.civilian_nouns and not empty:
+        return None, 0  # most words: no force noun starts there and none is a civilian noun
     words = view.words[i:max(i, min(end, i + 3))]
-    for parts, kind in _force_nouns_at(view.force_nouns, words[0] if words else None):
+    candidates = (by_first.get(first, []) + empty) if first is not None else empty
+    for parts, kind in candidates:
         if words[:len(parts)] == parts:
             state = None
             before = view.prev_word(i)
             if before >= view.sent.start:
-                state = view.demonym(view.doc[before].text)
+                state = view.state_at(before)
             actor = view.forces(state or view.country, kind)
             if actor is not None:
-                return actor.model_copy(update={"text": view.doc[i:i + len(parts)].text,
-                                                "span": (view.doc[i].idx, view.doc[i + len(parts) - 1].idx
-                                                         + len(view.doc[i + len(parts) - 1]))}), len(parts)
+                return actor.model_copy(update={"text": view.table.span_text(i, i + len(parts)),
+                                                "span": view.char_span(i, i + len(parts))}), len(parts)
     if words and words[0] in view.civilian_nouns:
-        tok = view.doc[i]
-        return view.civilian_actor.model_copy(update={"text": tok.text, "span": (tok.idx, tok.idx + len(tok))}), 1
+        return view.civilian_actor.model_copy(update={"text": view.text(i), "span": view.char_span(i, i + 1)}), 1
     return None, 0
 
 
-def _from_span(span: Span) -> Actor:
-    actor: Actor = span._.actor
-    return actor.model_copy(update={"text": span.text, "span": (span.start_char, span.end_char)})
+def _from_span(view: SentenceView, span: Marked) -> Actor:
+    """The span's actor as mentioned there (its text and offsets), made once per span of the Doc."""
+    actor = view.copies.get((span.start, span.end))
+    if actor is None:
+        actor = view.copies[(span.start, span.end)] = span.actor.model_copy(
+            update={"text": span.text, "span": (span.start_char, span.end_char)})
+    return actor
 
 
 def _governed(view: SentenceView, start: int, left: int) -> Optional[str]:
@@ -160,11 +241,11 @@ def _governed(view: SentenceView, start: int, left: int) -> Optional[str]:
         if j < left:
             return None
         word = view.lower(j)
-        if word == "of" and j - 1 >= left and (view.lower(j - 1) in view.quantity_nouns or view.doc[j - 1].like_num):
+        if word == "of" and j - 1 >= left and (view.lower(j - 1) in view.quantity_nouns or view.flags(j - 1)[2]):
             return None
         if word in PREPOSITIONS:
             return word
-        if view.doc[j].is_punct:
+        if view.flags(j)[1]:
             return None
         j = view.prev_word(j)
     return None
@@ -181,15 +262,15 @@ def subject(view: SentenceView, trigger_start: int, left: Optional[int] = None) 
             j += 1
             continue
         span = view.actor_at.get(j)
-        if span is not None and span._.actor.kind == "civilians":
+        if span is not None and span.actor.kind == "civilians":
             j = span.end  # civilians are no perpetrators ("women and girls", "residents")
             continue
         if span is not None:
             start, nxt = span.start, span.end
-            actor = _from_span(span)
+            actor = _from_span(view, span)
             how = "subject"
         else:
-            actor, used = noun_actor(view, j, trigger_start)
+            actor, used = noun_actor(view, j, trigger_start) if view.words[j] in view.noun_starts else (None, 0)
             if actor is None or actor.kind == "civilians":
                 j += 1
                 continue
@@ -211,8 +292,8 @@ def subject(view: SentenceView, trigger_start: int, left: Optional[int] = None) 
             while m < trigger_start and view.words[m] in DETERMINERS:
                 m += 1
             named = view.actor_at.get(m)
-            if named is not None and named._.actor.kind not in ("civilians", "unidentified"):
-                return Role(_from_span(named), named.start, "subject")
+            if named is not None and named.actor.kind not in ("civilians", "unidentified"):
+                return Role(_from_span(view, named), named.start, "subject")
         return _with_partners(view, Role(actor, start, how), nxt, trigger_start)
     return None
 
@@ -223,7 +304,7 @@ def civilian_subject(view: SentenceView, trigger_start: int) -> bool:
     for j in range(left, trigger_start):
         span = view.actor_at.get(j)
         if span is not None:
-            return span._.actor.kind == "civilians" and _governed(view, span.start, left) in (None, "of")
+            return span.actor.kind == "civilians" and _governed(view, span.start, left) in (None, "of")
     return False
 
 
@@ -235,8 +316,8 @@ def _co_actor(view: SentenceView, i: int, end: int) -> Optional[Actor]:
         return None
     span = view.actor_at.get(i)
     if span is not None:
-        return _from_span(span) if span._.actor.kind != "civilians" else None
-    state = view.demonym(view.doc[i].text)
+        return _from_span(view, span) if span.actor.kind != "civilians" else None
+    state = view.state_at(i)
     if state is not None:
         return view.forces(state, "military")
     actor, _ = noun_actor(view, i, end)
@@ -248,7 +329,7 @@ def _with_partners(view: SentenceView, role: Role, nxt: int, trigger_start: int)
     actor is actor1, the others acting with it are its associates."""
     first = role.token
     before = view.prev_word(first)
-    if before >= view.sent.start and view.demonym(view.doc[before].text) is not None:
+    if before >= view.sent.start and view.state_at(before) is not None:
         first = before  # "British warplanes": the demonym starts the phrase
     if first - 2 >= max(view.sent.start, view.floor) and view.lower(first - 1) == "and":
         partner = _co_actor(view, first - 2, first - 1)
@@ -258,9 +339,9 @@ def _with_partners(view: SentenceView, role: Role, nxt: int, trigger_start: int)
         partner = _co_actor(view, nxt + 1, trigger_start)
         if partner is not None and partner.name != role.actor.name:
             role.assoc.append(partner)
-    k = nxt + 1 if nxt < trigger_start and view.doc[nxt].text == "," else nxt
+    k = nxt + 1 if nxt < trigger_start and view.text(nxt) == "," else nxt
     for cue in view.partner_cues:  # "Somali troops, backed by clan militias, recaptured"
-        if tuple(view.lower(m) for m in range(k, min(k + len(cue), trigger_start))) == cue:
+        if tuple(view.words[k:min(k + len(cue), trigger_start)]) == cue:
             partner = _co_actor(view, k + len(cue), trigger_start)
             if partner is not None and partner.name != role.actor.name and partner.kind not in ("unidentified",):
                 role.assoc.append(partner)
@@ -283,11 +364,11 @@ def partners_after(view: SentenceView, role: Role, end: int) -> Role:
 
 def first_target(view: SentenceView, start: int, end: int) -> Optional[Role]:
     """The first actor or target noun between tokens start and end (places and sources skipped)."""
-    j = start
+    j, words = start, view.words
     while j < end:
-        if view.lower(j) in view.former_words and view.civilian_actor is not None and j + 1 < end:
-            tok = view.doc[j + 1]  # "a former officer of the army": a civilian now
-            return Role(view.civilian_actor.model_copy(update={"text": tok.text, "span": (tok.idx, tok.idx + len(tok))}),
+        if words[j] in view.former_words and view.civilian_actor is not None and j + 1 < end:
+            # "a former officer of the army": a civilian now
+            return Role(view.civilian_actor.model_copy(update={"text": view.text(j + 1), "span": view.char_span(j + 1, j + 2)}),
                         j + 1, "noun")
         span = view.actor_at.get(j)
         if span is not None and j in view.place_tokens and _governed(view, span.start, start) in LOCATIVE_PREPS:
@@ -297,25 +378,28 @@ def first_target(view: SentenceView, start: int, end: int) -> Optional[Role]:
             j += 1
             continue
         if span is not None:
-            return Role(_from_span(span), span.start, "object")
-        actor, used = noun_actor(view, j, end)
-        if actor is not None:
-            return Role(actor, j, "noun")
-        state = view.demonym(view.doc[j].text)
-        if state is not None and j + 1 < end and view.lower(j + 1) in view.weapon_nouns:
+            return Role(_from_span(view, span), span.start, "object")
+        if words[j] in view.noun_starts:
+            actor, used = noun_actor(view, j, end)
+            if actor is not None:
+                return Role(actor, j, "noun")
+        state = view.state_at(j)
+        if state is not None and j + 1 < end and words[j + 1] in view.weapon_nouns:
             # "15 Ukrainian drones", "58 Russian assaults": the forces of that state
             actor = view.forces(state, "military")
             if actor is not None:
-                tok = view.doc[j]
-                return Role(actor.model_copy(update={"text": tok.text, "span": (tok.idx, tok.idx + len(tok))}), j, "object")
+                return Role(actor.model_copy(update={"text": view.text(j), "span": view.char_span(j, j + 1)}), j, "object")
         j += 1
     return None
 
 
 def by_phrase(view: SentenceView, start: int, end: int) -> Optional[Role]:
     """'by X' between start and end: the perpetrator of a passive or nominal event."""
+    words = view.words
+    if PERPETRATOR_PREPS.isdisjoint(words[start:end]):
+        return None
     for j in range(start, end):
-        if view.lower(j) in PERPETRATOR_PREPS:
+        if words[j] in PERPETRATOR_PREPS:
             role = first_target(view, j + 1, min(end, j + 8))
             if role is not None:
                 return Role(role.actor, role.token, "by")
@@ -327,24 +411,24 @@ def modifier(view: SentenceView, trigger_start: int) -> Optional[Role]:
     j = trigger_start - 1
     steps = 0
     while j >= view.sent.start and steps < 3:
-        tok = view.doc[j]
-        if tok.lower_ in ("a", "an", "the") or tok.text in (",", ";") or tok.lower_ in PREPOSITIONS or j < view.floor:
+        word, text = view.lower(j), view.text(j)
+        if word in ("a", "an", "the") or text in (",", ";") or word in PREPOSITIONS or j < view.floor:
             return None
         span = view.actor_at.get(j)
-        if span is not None and span._.actor.kind == "civilians":
+        if span is not None and span.actor.kind == "civilians":
             return None  # "a female suicide bomber": civilians never perpetrate
         if span is not None:
-            return _with_partners(view, Role(_from_span(span), span.start, "modifier"), trigger_start, trigger_start)
-        state = view.demonym(tok.text)
+            return _with_partners(view, Role(_from_span(view, span), span.start, "modifier"), trigger_start, trigger_start)
+        state = view.demonym(text)
         if state is not None:
             actor = view.forces(state, "military")
             if actor is not None:
-                role = Role(actor.model_copy(update={"text": tok.text, "span": (tok.idx, tok.idx + len(tok))}), j, "modifier")
+                role = Role(actor.model_copy(update={"text": text, "span": view.char_span(j, j + 1)}), j, "modifier")
                 return _with_partners(view, role, trigger_start, trigger_start)
         actor, used = noun_actor(view, j, trigger_start)
         if actor is not None and actor.kind != "civilians":
             return Role(actor, j, "modifier")
-        if tok.text == "'s":
+        if text == "'s":
             j -= 1
             continue
         j -= 1
@@ -361,13 +445,16 @@ def is_passive(view: SentenceView, trigger_start: int) -> bool:
 
 def between_pair(view: SentenceView, start: int, end: int) -> Optional[tuple[Role, Role]]:
     """'between X and Y' after a trigger ('fighting broke out between the SDF and tribal fighters')."""
+    words = view.words
+    if "between" not in words[start:end]:
+        return None
     for j in range(start, end):
-        if view.lower(j) == "between":
+        if words[j] == "between":
             first = first_target(view, j + 1, end)
             if first is None:
                 return None
             k = first.token + 1
-            while k < end and view.lower(k) != "and":
+            while k < end and words[k] != "and":
                 k += 1
             second = first_target(view, k + 1, end) if k < end else None
             if second is not None:

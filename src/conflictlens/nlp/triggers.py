@@ -15,15 +15,16 @@ import logging
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Optional
 
 import yaml
-from spacy.attrs import LOWER
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
 from ..kb import DATA_DIR, LEXICON_DIR
 from ..taxonomy import SUB_EVENT_TYPES
+from .tokentable import token_table
 
 log = logging.getLogger(__name__)
 
@@ -43,9 +44,11 @@ class TriggerEntry:
     armed_target: str | None = None
     context: tuple[tuple[tuple[str, ...], str], ...] = ()
     defends: bool = False  # the subject defended: the attacker named after the trigger is actor1
+    # the context words as " word " (lower case), as they are looked up in a sentence's spaced words
+    spaced_context: tuple[tuple[tuple[str, ...], str], ...] = ()
 
 
-@dataclass
+@dataclass(slots=True)
 class TriggerHit:
     start: int  # token offsets
     end: int
@@ -101,18 +104,24 @@ class FirstWordMatcher:
     """A spaCy Matcher, for patterns whose first token is a plain lower-case word (or set of words),
     that only looks where a pattern can start.
 
-    For each token whose lower form starts some pattern, it runs a Matcher of only the patterns that
-    start with that word over as many tokens as the longest of them spans, and keeps the matches that
+    For each token whose lower form starts some pattern, it tries the patterns that start with that
+    word on the token table's lists (lower forms, texts, sentence starts) and keeps the matches that
     start at that token. Every Matcher predicate reads one token alone, so the matches are those of a
     plain Matcher with the same patterns: the same (match_id, start, end) triples, ordered by start, and
     those of one span of tokens in the plain Matcher's order (what a choice between patterns that match
     the same words may depend on). Offsets are relative to the Doc or Span given, as with Matcher.
+
+    Where the order of two patterns matching the same words is not the order they were added in (a
+    pattern with gaps, whose branches spaCy's Matcher keeps in its own order) and for a token pattern
+    this class cannot read, it asks a spaCy Matcher of the patterns of that word, over as many tokens
+    as the longest of them spans.
     """
 
     def __init__(self, vocab: Vocab):
         self.vocab = vocab
         self.patterns: list[tuple[str, list[dict]]] = []  # (key, pattern), in the order added
-        self._by_word: dict[int, tuple[Matcher, int]] | None = None
+        self._by_word: dict[str, _WordPatterns] | None = None
+        self._ids: dict[str, int] = {}  # key -> its id in the vocabulary's strings (what Matcher returns)
 
     def add(self, key: str, patterns: list[list[dict]]) -> None:
         for pattern in patterns:
@@ -123,43 +132,146 @@ class FirstWordMatcher:
     def __len__(self) -> int:
         return len(self.patterns)
 
-    def _compile(self) -> dict[int, tuple[Matcher, int]]:
+    def _compile(self) -> dict[str, "_WordPatterns"]:
         grouped: dict[str, list[tuple[str, list[dict]]]] = {}
         for key, pattern in self.patterns:
             for word in first_words(pattern):
                 grouped.setdefault(word, []).append((key, pattern))
-        by_word = {}
-        for word, patterns in grouped.items():
-            matcher = Matcher(self.vocab)
-            for key, pattern in patterns:
-                matcher.add(key, [pattern])
-            by_word[self.vocab.strings.add(word)] = (matcher, max(len(p) for _, p in patterns))
-        return by_word
+        self._ids = {key: self.vocab.strings.add(key) for key, _ in self.patterns}
+        return {word: _WordPatterns(self.vocab, patterns) for word, patterns in grouped.items()}
 
     def __call__(self, doclike: Doc | Span) -> list[tuple[int, int, int]]:
+        doc, offset = (doclike.doc, doclike.start) if isinstance(doclike, Span) else (doclike, 0)
+        found = self.find(doc, offset, offset + len(doclike))
+        ids = self._ids
+        return [(ids[key], start - offset, end - offset) for key, start, end in found]
+
+    def find(self, doc: Doc, start: int = 0, end: Optional[int] = None) -> list[tuple[str, int, int]]:
+        """(key, start, end) of the matches within tokens [start, end) of the Doc, in Doc offsets: what
+        calling the matcher on doc[start:end] finds, without building the Span or its Token objects."""
         if self._by_word is None:
             self._by_word = self._compile()
-        doc, offset = (doclike.doc, doclike.start) if isinstance(doclike, Span) else (doclike, 0)
-        by_word, length = self._by_word, len(doclike)
-        if not length or not by_word:
+        by_word = self._by_word
+        table = token_table(doc)
+        end = len(table) if end is None else end
+        if end <= start or not by_word:
             return []
-        lowers = doc.to_array([LOWER]).tolist()[offset:offset + length]  # hashes of the lower forms
+        words = table.lower[start:end]
         found = []
-        for i, lower in enumerate(lowers):
-            if lower not in by_word:
-                continue
-            matcher, reach = by_word[lower]
-            for key, start, end in matcher(doc[offset + i:offset + min(length, i + reach)]):
-                if start == 0:  # a later start in this window is matched from its own token
-                    found.append((key, i, i + end))
+        for i in [start + k for k, word in enumerate(words) if word in by_word]:
+            by_word[words[i - start]].match(doc, table, i, end, found)
         return found
+
+
+_GAP_SPEC = {"ORTH": {"NOT_IN": GAP_STOPS}, "IS_SENT_START": False, "OP": "?"}
+
+
+_LOWER, _TEXT, _GAP = "lower", "text", "gap"
+
+
+def _step(token: dict) -> Optional[tuple[str, frozenset[str]]]:
+    """One pattern token as (what it reads, the words it takes): the lower form in a set, the text in a
+    set, or a gap ("*": an optional word that is no stop and starts no sentence, the set its stops);
+    None when this class does not know the token's form (the spaCy Matcher then decides)."""
+    if token == _GAP_SPEC:
+        return _GAP, frozenset(GAP_STOPS)
+    if set(token) == {"ORTH"} and isinstance(token["ORTH"], str):
+        return _TEXT, frozenset([token["ORTH"]])
+    if set(token) == {"LOWER"}:
+        lower = token["LOWER"]
+        if isinstance(lower, str):
+            return _LOWER, frozenset([lower])
+        if isinstance(lower, dict) and set(lower) == {"IN"}:
+            return _LOWER, frozenset(lower["IN"])
+    return None
+
+
+class _WordPatterns:
+    """The patterns that start with one word, tried at a token."""
+
+    def __init__(self, vocab: Vocab, patterns: list[tuple[str, list[dict]]]):
+        self.vocab = vocab
+        self.patterns = patterns
+        self.reach = max(len(p) for _, p in patterns)
+        steps = [[_step(token) for token in pattern[1:]] for _, pattern in patterns]  # the first word is known
+        # (key, steps, whether a gap is among them), or None: the spaCy Matcher decides
+        self.steps = None if any(None in s for s in steps) else \
+            [(key, s, any(what == _GAP for what, _ in s)) for (key, _), s in zip(patterns, steps)]
+        self.gaps = any(gapped for _, _, gapped in (self.steps or []))
+        # patterns of this one word alone: their keys (each once, in the order added) match the word itself
+        alone = self.steps is not None and not any(s for _, s, _ in self.steps)
+        self.single = list(dict.fromkeys(key for key, _, _ in self.steps)) if alone else None
+        self._matcher: Optional[Matcher] = None
+
+    def match(self, doc: Doc, table, i: int, limit: int, found: list) -> None:
+        """Append the matches that start at token i and end by token `limit` to `found`."""
+        if self.single is not None:
+            found.extend([(key, i, i + 1) for key in self.single])
+            return
+        if self.steps is None:
+            self._spacy(doc, i, limit, found)
+            return
+        matches: list[tuple[int, str]] = []  # (end, key), in the order added
+        lower, text = table.lower, table.text
+        for key, steps, gapped in self.steps:
+            if gapped:
+                for end in _ends(table, steps, i + 1, limit):
+                    if (end, key) not in matches:
+                        matches.append((end, key))
+                continue
+            j = i + 1  # no gap: one word after the other
+            for what, words in steps:
+                if j >= limit or (lower[j] if what == _LOWER else text[j]) not in words:
+                    break
+                j += 1
+            else:
+                if (j, key) not in matches:
+                    matches.append((j, key))
+        if len(matches) > 1:
+            ends = [end for end, _ in matches]
+            if self.gaps and len(set(ends)) < len(ends):
+                self._spacy(doc, i, limit, found)  # two patterns on the same words: spaCy's order
+                return
+            matches.sort(key=lambda m: m[0])  # stable: the order added among the same words
+        found.extend((key, i, end) for end, key in matches)
+
+    def _spacy(self, doc: Doc, i: int, limit: int, found: list) -> None:
+        if self._matcher is None:
+            self._matcher = Matcher(self.vocab)
+            for key, pattern in self.patterns:
+                self._matcher.add(key, [pattern])
+        strings = self.vocab.strings
+        for key, start, end in self._matcher(doc[i:min(limit, i + self.reach)]):
+            if start == 0:  # a later start in this window is matched from its own token
+                found.append((strings[key], i, i + end))
+
+
+def _ends(table, steps: list, i: int, limit: int) -> list[int]:
+    """The token offsets where the pattern steps, tried from token i, can end (before `limit`)."""
+    positions = [i]
+    for what, words in steps:
+        reached = []
+        for j in positions:
+            if what == _GAP:
+                if j not in reached:
+                    reached.append(j)  # the gap word left out
+                taken = j < limit and not table.sent_start[j] and table.text[j] not in words
+            else:
+                taken = j < limit and (table.lower[j] if what == _LOWER else table.text[j]) in words
+            if taken and j + 1 not in reached:
+                reached.append(j + 1)
+        if not reached:
+            return []
+        positions = reached
+    return sorted(positions)
 
 
 def _entry(item: dict) -> TriggerEntry:
     context = tuple((tuple(c["words"]), c["sub"]) for c in item.get("context", []))
+    spaced = tuple((tuple(f" {str(w).lower()} " for w in words), sub) for words, sub in context)
     return TriggerEntry(sub=item["sub"], form=item.get("form", "verb"), weak=bool(item.get("weak", False)),
                         civilian_target=item.get("civilian_target"), armed_target=item.get("armed_target"),
-                        context=context, defends=bool(item.get("defends", False)))
+                        context=context, defends=bool(item.get("defends", False)), spaced_context=spaced)
 
 
 def starts_with_word(pattern: list[dict]) -> bool:
@@ -194,22 +306,26 @@ class TriggerFinder:
             self.matcher.add(key, [pattern])
 
     def __call__(self, doc: Doc) -> list[TriggerHit]:
+        if isinstance(self.matcher, FirstWordMatcher):
+            found = self.matcher.find(doc)
+        else:
+            found = [(doc.vocab.strings[match_id], start, end) for match_id, start, end in self.matcher(doc)]
+        sent_start = token_table(doc).sent_start
         hits = []
-        for match_id, start, end in self.matcher(doc):
-            entry, phrase = self.entries[doc.vocab.strings[match_id]]
+        for key, start, end in found:
+            entry, phrase = self.entries[key]
             # a gap must not swallow the sentence end or stretch over commas
-            if any(t.is_sent_start for t in doc[start + 1:end]):
+            if any(sent_start[start + 1:end]):
                 continue
             hits.append(TriggerHit(start, end, entry, phrase))
         # longest first, then earliest; strong entries before weak ones of the same length
         hits.sort(key=lambda h: (-(h.end - h.start), h.entry.weak, h.start))
-        taken: set[int] = set()
+        taken = bytearray(len(sent_start))  # 1 where a chosen hit lies
         chosen = []
         for hit in hits:
-            span = set(range(hit.start, hit.end))
-            if span & taken:
+            if any(taken[hit.start:hit.end]):
                 continue
-            taken |= span
+            taken[hit.start:hit.end] = b"\x01" * (hit.end - hit.start)
             chosen.append(hit)
         chosen.sort(key=lambda h: h.start)
         return chosen
