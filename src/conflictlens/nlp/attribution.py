@@ -28,7 +28,8 @@ from spacy.tokens import Doc, Span
 from ..kb import DATA_DIR, LEXICON_DIR, get_kb
 from ..model import Actor, Location, Source
 from . import extensions  # noqa: F401  (declares the extensions)
-from .extensions import Frame
+from .extensions import Frame, Marked, actor_mentions
+from .rulekit import in_range, positions
 from .tokentable import token_table
 
 log = logging.getLogger(__name__)
@@ -171,38 +172,6 @@ class _Shape(NamedTuple):
     newline: bool
 
 
-class Mention(NamedTuple):
-    """An actor mention of doc.spans["actors"] as plain values: no Span, so nothing that holds the Doc."""
-
-    start: int
-    end: int
-    start_char: int
-    end_char: int
-    actor: Actor
-
-
-_MENTIONS_KEY = "conflictlens.attribution.mentions"
-
-
-def actor_mentions(doc: Doc) -> list[Mention]:
-    """The actor mentions that have an actor, in the group's order, read once per Doc and shared by
-    attribution, statements, relations and checks (each `span._.actor` goes through spaCy's Underscore and
-    each Span made from the group makes Tokens). Kept in doc.user_data for as long as the group is the
-    same object of the same length (components that set a group replace it)."""
-    group = doc.spans.get("actors")
-    if group is None:
-        return []
-    held = doc.user_data.get(_MENTIONS_KEY)
-    if held is None or held[0] is not group or held[1] != len(group):
-        mentions = []
-        for span in group:
-            actor = span._.actor  # one extension read per span
-            if actor is not None:
-                mentions.append(Mention(span.start, span.end, span.start_char, span.end_char, actor))
-        held = doc.user_data[_MENTIONS_KEY] = (group, len(group), mentions)
-    return held[2]
-
-
 _ROLE = _Cand(0, 0, "role", None)  # what an uncovered token counts as in a name run
 
 
@@ -228,12 +197,12 @@ class _DocState:
     idx: list[int]  # character offset of each token
     para_of: list[int]  # paragraph number of each token (paragraphs end at line breaks)
     times: set[int]
-    actors: list[Mention]
-    actor_end: dict[int, Mention]
-    actor_start: dict[int, Mention]
+    actors: list[Marked]
+    actor_end: dict[int, Marked]
+    actor_start: dict[int, Marked]
     places: dict[tuple[int, int], Location]
     text: str = ""  # the document's text
-    actor_at: dict[int, Mention] = field(default_factory=dict)  # the first actor mention over each token
+    actor_at: dict[int, Marked] = field(default_factory=dict)  # the first actor mention over each token
     looked_at: list[int] = field(default_factory=list)  # the words of Attribution.looked_at, in order
     marks_end: dict[int, list[tuple[int, str, object]]] = field(default_factory=dict)
     marks_start: dict[int, list[tuple[int, str, object]]] = field(default_factory=dict)
@@ -243,7 +212,7 @@ class _DocState:
     detections: list[_Detection] = field(default_factory=list)
     mentions: dict[tuple[int, int], Source] = field(default_factory=dict)
 
-    def covering_actor(self, i: int) -> Optional[Mention]:
+    def covering_actor(self, i: int) -> Optional[Marked]:
         return self.actor_at.get(i)
 
     def para(self, char: int) -> int:
@@ -416,7 +385,7 @@ class Attribution:
             location = s._.location
             if location is not None:
                 places[(s.start, s.end)] = location
-        actor_at: dict[int, Mention] = {}
+        actor_at: dict[int, Marked] = {}
         for ref in actors:
             for i in range(ref.start, ref.end):
                 actor_at.setdefault(i, ref)
@@ -590,7 +559,7 @@ class Attribution:
         return Source(name=entry.name, kind="other" if entry.kind == "other" else "outlet",
                       affiliation=affiliation, span=chars, kb_id=entry.id)
 
-    def _actor_source(self, actor: Actor, span: Mention, day) -> Source:
+    def _actor_source(self, actor: Actor, span: Marked, day) -> Source:
         """An actor speaking: armed groups and parties as 'group', states, their forces and persons as 'official'."""
         kind = SPEAKER_KIND.get(actor.kind, "other")
         entry = self.kb.actors.get(actor.kb_id) if actor.kb_id else None
@@ -788,7 +757,7 @@ class Attribution:
                          (st, left, right, h, kind, det, name, post_actor, affs, linked), head=low[h])
 
     def _role_source(self, st: _DocState, left: int, right: int, h: int, kind: str, det: Optional[str],
-                     name: Optional[str], post_actor: Optional[Mention], affs: list[tuple[int, str]],
+                     name: Optional[str], post_actor: Optional[Marked], affs: list[tuple[int, str]],
                      linked: Optional[str]) -> Source:
         """The Source a role phrase names (built when the phrase is first used as a source)."""
         if name is None and kind == "spokesperson":
@@ -800,7 +769,7 @@ class Attribution:
         return self._state_body(st, left, right, h, affs, source)
 
     def _spokesperson_name(self, st: _DocState, left: int, h: int, det: Optional[str],
-                           post_actor: Optional[Mention]) -> Optional[str]:
+                           post_actor: Optional[Marked]) -> Optional[str]:
         """A spokesperson of a named organisation under the organisation's name, as annotators name it:
         'a spokesman for the group' -> 'Baloch Yakjehti Committee spokesman', 'the council's military
         spokesman' -> 'Southern Transitional Council military spokesman', 'a Taliban police spokesman in the
@@ -846,7 +815,7 @@ class Attribution:
                 return f"{place}{noun} {rest}"
         return None
 
-    def _named_actor(self, st: _DocState, head: str, before: int) -> Optional[Mention]:
+    def _named_actor(self, st: _DocState, head: str, before: int) -> Optional[Marked]:
         """The last actor named before `before`, within reach, whose canonical name has the word `head`."""
         para = st.para_of[before] if before < len(st.para_of) else st.para_of[-1]
         for span in reversed(st.actors):
@@ -893,7 +862,7 @@ class Attribution:
             return False
         return st.low[i] not in self.lex["not_names"] and st.low[i] not in self.verbs
 
-    def _actor_affiliation(self, span: Mention) -> tuple[int, str]:
+    def _actor_affiliation(self, span: Marked) -> tuple[int, str]:
         actor = span.actor
         entry = self.kb.actors.get(actor.kb_id) if actor.kb_id else None
         if actor.kind == "state" and entry is not None and entry.country:
@@ -983,7 +952,7 @@ class Attribution:
             end += 1  # "at the main hospital", "in the area"
         return end if end > k + 1 and low[k] in ("the", "a", "an") else None
 
-    def _group_antecedent(self, st: _DocState, before: int) -> Optional[Mention]:
+    def _group_antecedent(self, st: _DocState, before: int) -> Optional[Marked]:
         """'the group': the last armed group named before it."""
         best = None
         for span in st.actors:
@@ -991,7 +960,7 @@ class Attribution:
                 best = span
         return best
 
-    def _phrase_name(self, st: _DocState, left: int, right: int, actor: Optional[Mention]) -> str:
+    def _phrase_name(self, st: _DocState, left: int, right: int, actor: Optional[Marked]) -> str:
         """The phrase as written, the linked actor under its canonical name, a leading article in lower case."""
         name = st.text_of(left, right)
         if actor is not None and left <= actor.start and actor.end <= right:
@@ -1444,30 +1413,6 @@ def _seq_at(low: list[str], k: int, seqs: dict[str, list[tuple[str, ...]]], limi
 
 
 # ---------------------------------------------------------------- shared by the rules after this component
-
-class Sentence(NamedTuple):
-    """A sentence's token bounds: all the rules read of a sentence (doc.sents makes a Span, and each
-    Span two Tokens, for every sentence at every pass)."""
-
-    start: int
-    end: int
-
-
-def sentences(doc: Doc) -> list[Sentence]:
-    """The Doc's sentences, in order, as token bounds."""
-    return [Sentence(start, end) for start, end in token_table(doc).sentences]
-
-
-def positions(words: list[str], wanted) -> list[int]:
-    """The indexes of the words that are in `wanted`, in order (one pass over the Doc instead of one
-    per sentence; `in_range` then gives a sentence's share)."""
-    return [i for i, w in enumerate(words) if w in wanted]
-
-
-def in_range(sorted_ints: list[int], start: int, end: int) -> list[int]:
-    """The values of a sorted list in [start, end)."""
-    return sorted_ints[bisect.bisect_left(sorted_ints, start):bisect.bisect_left(sorted_ints, end)]
-
 
 # ---------------------------------------------------------------- public API
 

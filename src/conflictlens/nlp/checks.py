@@ -25,7 +25,7 @@ from ..kb.schema import ActorEntry, Term
 from ..model import Flag, Span as TextSpan
 from . import extensions  # noqa: F401
 from .actors import lookup_demonym
-from .attribution import actor_mentions
+from .extensions import actor_mentions
 from .rulekit import lexicon, lower_words, match_at, phrases, span_text, spans_in
 
 log = logging.getLogger(__name__)

@@ -15,9 +15,10 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Optional
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
-from ..model import Actor, Location, When
+from ..model import Location, When
+from .extensions import Marked
 from .tokentable import TokenTable
 
 DATELINE_MARKS = frozenset({"–", "—", "-", "(", "--"})
@@ -25,49 +26,6 @@ RELATIVE_WORDS = frozenset({"who", "whom", "whose", "which"})
 EVENT_PRECISIONS = frozenset({"day", "week", "month"})
 LONG_RANGE_DAYS = 31
 JOINERS = frozenset({"and", "to", "through", "until", "till", "into", "-", "–"})
-
-
-class Marked:
-    """One span of a span group ("actors", "places", "times", "sources"), read once per Doc: its token
-    bounds, character offsets, text and contract object. The rules look at each span many times; a
-    spaCy Span builds Token objects for its text, and each `span._.x` goes through spaCy's Underscore."""
-
-    __slots__ = ("start", "end", "start_char", "end_char", "text", "actor", "location", "when")
-
-    def __init__(self, start: int, end: int, start_char: int, end_char: int, text: str, actor: Optional[Actor] = None,
-                 location: Optional[Location] = None, when: Optional[When] = None):
-        self.start, self.end, self.start_char, self.end_char, self.text = start, end, start_char, end_char, text
-        self.actor, self.location, self.when = actor, location, when
-
-
-def read_group(doc: Doc, table: TokenTable, group: str, attr: Optional[str] = None) -> list[Marked]:
-    """The spans of a span group, in its order, with their `span._.<attr>` (actor, location or when)."""
-    if group not in doc.spans:
-        return []
-    text = table.doc_text  # a span's text is the document's between its character offsets
-    if attr is None:
-        return [Marked(s.start, s.end, s.start_char, s.end_char, text[s.start_char:s.end_char]) for s in doc.spans[group]]
-    stored = _stored(attr)
-    user_data = doc.user_data
-    out = []
-    for span in doc.spans[group]:
-        start_char, end_char = span.start_char, span.end_char
-        marked = Marked(span.start, span.end, start_char, end_char, text[start_char:end_char])
-        value = user_data.get(("._.", attr, start_char, end_char)) if stored else getattr(span._, attr)
-        setattr(marked, attr, value)
-        out.append(marked)
-    return out
-
-
-def _stored(attr: str) -> bool:
-    """Whether `span._.<attr>` is a plain stored value with no default (extensions.py): spaCy's Underscore
-    then answers doc.user_data[("._.", attr, start_char, end_char)], or None where that is not set, and
-    read_group looks there itself (each `span._` builds an Underscore object: 2 us a read). An extension
-    with a getter, a method or a default is read through `span._`."""
-    if not Span.has_extension(attr):
-        return False
-    default, method, getter, _ = Span.get_extension(attr)
-    return default is None and method is None and getter is None
 
 
 class Sentence:
@@ -112,7 +70,7 @@ class DocPlaces:
     @classmethod
     def of(cls, table: TokenTable, actors: list[Marked], places: list[Marked], times: list[Marked],
            sources: list[Marked], report_verbs: frozenset[str]) -> "DocPlaces":
-        """From the Doc's span groups (read_group: actors with .actor, places with .location, times with .when)."""
+        """From the Doc's span groups (extensions.marked: actors with .actor, places with .location, times with .when)."""
         # the tokens of sources and of actors other than states (a place starting there is theirs)
         blocked = {i for s in sources for i in range(s.start, s.end)}
         blocked.update(i for s in actors if s.actor is not None and s.actor.kind not in ("state",) for i in range(s.start, s.end))

@@ -24,7 +24,8 @@ from ..model import Actor, Event, Location, Span as TextSpan, When
 from ..taxonomy import SUB_EVENT_TYPES, plover_for
 from . import extensions  # noqa: F401
 from .attribution import attribution_at
-from .event_context import DocPlaces, Marked, Sentence, date_for, location_of, read_group
+from .event_context import DocPlaces, Sentence, date_for, location_of
+from .extensions import Marked, marked
 from .event_filters import EventFilter
 from .fatalities import fatalities
 from .mentions import GENERIC_KINDS, VIOLENT_TYPES, Mention, Reading
@@ -149,10 +150,7 @@ class EventExtractor:
         if not hits:
             return []
         table = token_table(doc)
-        actors = read_group(doc, table, "actors", "actor")
-        places = read_group(doc, table, "places", "location")
-        times = read_group(doc, table, "times", "when")
-        sources = read_group(doc, table, "sources")
+        actors, places, times, sources = (marked(doc, group) for group in ("actors", "places", "times", "sources"))
         ctx = DocPlaces.of(table, actors, places, times, sources, self.report_verbs)
         source_tokens = {i for s in sources for i in range(s.start, s.end)}
         place_tokens = {i for s in places for i in range(s.start, s.end)}

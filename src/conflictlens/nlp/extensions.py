@@ -50,6 +50,17 @@ class Marked:
     def __init__(self, start: int, end: int, start_char: int, end_char: int, text: str, value: Any):
         self.start, self.end, self.start_char, self.end_char, self.text, self.value = start, end, start_char, end_char, text, value
 
+    # the value under its attribute's name, as the rules say it (an "actors" span's .actor, ...)
+    actor = property(lambda self: self.value, doc="span._.actor of an actors span")
+    location = property(lambda self: self.value, doc="span._.location of a places span")
+    when = property(lambda self: self.value, doc="span._.when of a times span")
+    source = property(lambda self: self.value, doc="span._.source of a sources span")
+
+
+def actor_mentions(doc: Doc) -> list[Marked]:
+    """The actor mentions that have an actor, in the group's order (shared by the rule components)."""
+    return [m for m in marked(doc, "actors") if m.value is not None]
+
 
 _MARKED_KEY = "conflictlens.extensions.marked"
 

@@ -14,7 +14,8 @@ from spacy.tokens import Doc
 
 from ..model import Actor, Location, When
 from ..taxonomy import SUB_EVENT_TYPES
-from .event_context import DocPlaces, Marked, Sentence
+from .event_context import DocPlaces, Sentence
+from .extensions import Marked
 from .roles import Role, clause_marks
 from .tokentable import TokenTable
 from .triggers import TriggerHit

@@ -29,8 +29,9 @@ from spacy.tokens import Doc, Span
 from ..kb import get_kb
 from ..model import Actor, Relation, Span as TextSpan, When
 from . import extensions  # noqa: F401
-from .attribution import Mention, Sentence, actor_mentions, in_range, positions, sentences
-from .rulekit import lexicon, lower_words, match_at, phrases, span_text, spans_in, with_text
+from .extensions import Marked, actor_mentions
+from .rulekit import (Sentence, in_range, lexicon, lower_words, match_at, phrases, positions, sentences, span_text,
+                      spans_in, with_text)
 
 log = logging.getLogger(__name__)
 
@@ -163,7 +164,7 @@ def name_end(doc: Doc, k: int, end: int, stop_at: frozenset = frozenset()) -> in
 class _Sentence:
     """One sentence's tokens and actor mentions, for the rules."""
 
-    def __init__(self, doc: Doc, sent: Sentence, words: list[str], mentions: Optional[list[Mention]] = None):
+    def __init__(self, doc: Doc, sent: Sentence, words: list[str], mentions: Optional[list[Marked]] = None):
         """`mentions`: the sentence's actor mentions in text order (found in the Doc when not given)."""
         self.doc, self.sent = doc, sent
         self.words = words  # the lower-case words of the whole Doc, built once per Doc

@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from functools import lru_cache
-from typing import Iterable, Optional
+from typing import Iterable, NamedTuple, Optional
 
 import yaml
 from spacy.tokens import Doc, Span
@@ -128,3 +128,27 @@ def since_time(doc: Doc, sent: Span) -> Optional[Span]:
         if span._.when is not None and span[0].lower_ == "since":
             return span
     return None
+
+
+class Sentence(NamedTuple):
+    """A sentence's token bounds: all the rules read of a sentence (doc.sents makes a Span, and each
+    Span two Tokens, for every sentence at every pass)."""
+
+    start: int
+    end: int
+
+
+def sentences(doc: Doc) -> list[Sentence]:
+    """The Doc's sentences, in order, as token bounds."""
+    return [Sentence(start, end) for start, end in token_table(doc).sentences]
+
+
+def positions(words: list[str], wanted) -> list[int]:
+    """The indexes of the words that are in `wanted`, in order (one pass over the Doc instead of one
+    per sentence; `in_range` then gives a sentence's share)."""
+    return [i for i, w in enumerate(words) if w in wanted]
+
+
+def in_range(sorted_ints: list[int], start: int, end: int) -> list[int]:
+    """The values of a sorted list in [start, end)."""
+    return sorted_ints[bisect.bisect_left(sorted_ints, start):bisect.bisect_left(sorted_ints, end)]

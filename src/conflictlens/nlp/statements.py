@@ -28,8 +28,10 @@ from spacy.tokens import Doc, Span
 
 from ..model import Actor, Source, Span as TextSpan, Statement
 from . import extensions  # noqa: F401
-from .attribution import Sentence, actor_mentions, attribution_at, in_range, positions, sentences
-from .rulekit import lexicon, lower_words, phrases, published_when, span_text, spans_in, with_text
+from .attribution import attribution_at
+from .extensions import actor_mentions
+from .rulekit import (Sentence, in_range, lexicon, lower_words, phrases, positions, published_when, sentences,
+                      span_text, spans_in, with_text)
 from .tokentable import token_table
 
 log = logging.getLogger(__name__)

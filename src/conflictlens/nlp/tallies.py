@@ -26,8 +26,9 @@ from spacy.tokens import Doc, Span
 
 from ..model import Span as TextSpan, Tally, When
 from . import extensions  # noqa: F401
-from .attribution import Sentence, attribution_at, in_range, positions, sentences
-from .rulekit import lexicon, lower_words, match_at, phrases, published_when, span_text, spans_in
+from .attribution import attribution_at
+from .rulekit import (Sentence, in_range, lexicon, lower_words, match_at, phrases, positions, published_when, sentences,
+                      span_text, spans_in)
 from .tokentable import token_table
 
 log = logging.getLogger(__name__)
