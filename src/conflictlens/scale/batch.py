@@ -326,7 +326,7 @@ def process_partition(part: Partition, out: str, published: Optional[dt.date] = 
         log.debug("reading partition %s failed", part.id, exc_info=True)
         rows.error(part.source or ",".join(part.files[:3]), f"cannot read ({_one_line(exc)})", "read")
     drain()
-    summary["errors"] = len(rows.rows["errors"])
+    summary["errors"] = rows.counts()["errors"]
     summary["seconds"] = round(time.perf_counter() - began, 3)
     parquet.write_partition(out, rows, summary)
     return summary

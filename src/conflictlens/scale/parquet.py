@@ -107,13 +107,40 @@ def _speaker(speaker) -> Optional[str]:
 
 
 class PartitionRows:
-    """Rows of every table for one partition, collected as documents are extracted."""
+    """Rows of every table for one partition, collected as documents are extracted.
+
+    Rows wait as Python dicts for at most PACK_EVERY documents, then are packed into Arrow tables
+    (columnar, several times smaller): a worker's memory then grows by what the partition's Parquet
+    holds, not by the Python objects of every row of it.
+    """
+
+    PACK_EVERY = 64   # documents
 
     def __init__(self, partition: str):
         self.partition = partition
-        self.rows: dict[str, list[dict]] = {name: [] for name in TABLES}
+        self.rows: dict[str, list[dict]] = {name: [] for name in TABLES}   # not packed yet
+        self.packed: dict[str, list[pa.Table]] = {name: [] for name in TABLES}
+        self.packed_rows: dict[str, int] = {name: 0 for name in TABLES}
+        self._unpacked_documents = 0
+
+    def pack(self) -> None:
+        """Move the waiting rows into Arrow tables."""
+        for name, rows in self.rows.items():
+            if rows:
+                self.packed[name].append(pa.Table.from_pylist(rows, schema=SCHEMAS[name]))
+                self.packed_rows[name] += len(rows)
+                self.rows[name] = []
+        self._unpacked_documents = 0
+
+    def table(self, name: str) -> pa.Table:
+        """Every row of one table so far, as one Arrow table."""
+        self.pack()
+        return pa.concat_tables(self.packed[name]) if self.packed[name] else SCHEMAS[name].empty_table()
 
     def add(self, document: Document, extraction: Extraction) -> None:
+        if self._unpacked_documents >= self.PACK_EVERY:
+            self.pack()
+        self._unpacked_documents += 1
         doc_id = extraction.document.id
         self.rows["documents"].append({
             "document_id": doc_id, "url": document.url, "title": document.title, "outlet": document.outlet,
@@ -159,7 +186,7 @@ class PartitionRows:
                                     "stage": stage, "reason": reason})
 
     def counts(self) -> dict[str, int]:
-        return {name: len(rows) for name, rows in self.rows.items()}
+        return {name: self.packed_rows[name] + len(rows) for name, rows in self.rows.items()}
 
 
 def _fs(root: str):
@@ -196,9 +223,9 @@ def _write_atomic(fs, path: str, write) -> None:
 def write_partition(root: str, rows: PartitionRows, summary: dict) -> None:
     """Write every table of the partition, then its done-marker (the commit point of a partition)."""
     fs, base = _fs(root)
-    for name, schema in SCHEMAS.items():
+    for name in SCHEMAS:
         fs.makedirs(posixpath.join(base, name), exist_ok=True)
-        table = pa.Table.from_pylist(rows.rows[name], schema=schema)
+        table = rows.table(name)
         _write_atomic(fs, posixpath.join(base, name, f"part-{rows.partition}.parquet"),
                       lambda handle, table=table: pq.write_table(table, handle, compression="zstd"))
     fs.makedirs(posixpath.join(base, DONE_DIR), exist_ok=True)
