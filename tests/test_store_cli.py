@@ -73,3 +73,21 @@ def test_ingest_from_the_output_of_conflictlens_batch(tmp_path):
     assert again.exit_code == 0 and "3 unchanged" in again.stderr
     missing = runner.invoke(app, ["ingest", "--from-parquet", str(tmp_path / "nothing"), "--db", db])
     assert missing.exit_code == 2 and "is not a folder" in missing.stderr
+
+
+def test_demo_stores_every_bundled_sample(tmp_path):
+    """`make demo` runs `conflictlens demo`: the bundled samples go into a fresh SQLite database."""
+    db = tmp_path / "demo.db"
+    run = subprocess.run([sys.executable, "-m", "conflictlens.cli", "demo", "--no-serve", "--db", str(db)],
+                         capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "Traceback" not in run.stderr
+    store = open_store(str(db))
+    try:
+        counts = store.counts()
+        samples = Path(__file__).parent.parent / "src" / "conflictlens" / "samples"
+        expected = sum(len(p.read_text(encoding="utf-8").splitlines()) if p.suffix == ".jsonl" else 1
+                       for p in samples.iterdir() if p.suffix in (".txt", ".jsonl", ".html", ".xml"))
+        assert counts["documents"] == expected and counts["events"] > 0
+    finally:
+        store.close()

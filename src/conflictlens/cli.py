@@ -580,7 +580,7 @@ def demo(db: str = typer.Option(DEMO_DB, "--db", help="Database the samples go i
     if not samples:
         fail("no bundled sample articles found")
     try:
-        ingest([Path(str(p)) for p in samples], db=db, published=None, from_parquet=None, max_bytes=None)
+        ingest([Path(str(p)) for p in samples], db=db, published=None, from_parquet=None, max_bytes=None, workers=1)
     except typer.Exit as exc:
         if exc.exit_code:
             err.print("some samples failed; the others are stored", highlight=False)
