@@ -33,6 +33,7 @@ from ..kb import DATA_DIR, LEXICON_DIR, KnowledgeBase, get_kb
 from ..kb.schema import ActorEntry
 from ..model import Actor
 from . import extensions  # noqa: F401  (registers span._.actor)
+from .rulekit import longest_ranges
 from .tokentable import TokenTable, token_table
 
 log = logging.getLogger(__name__)
@@ -296,7 +297,7 @@ class ActorRecognizer:
         candidates.extend(demonym_spans)  # last: on a tie a KB name beats a demonym phrase ("Libyan National Army")
         candidates = self._generic_rules(table, candidates, demonym_starts)
         spans = []
-        for start, end, label in _longest(candidates):
+        for start, end, label in longest_ranges(candidates, lambda c: (c[0], c[1])):
             if label == BLOCK:
                 continue
             entry = tables.entries[label]
@@ -481,19 +482,6 @@ class ActorRecognizer:
                     continue
             out.append(candidate)
         return out
-
-
-def _longest(candidates: list[Candidate]) -> list[Candidate]:
-    """spacy.util.filter_spans on (start, end, label) tuples: of overlapping candidates the (first)
-    longest wins; the result in text order."""
-    result = []
-    seen: set[int] = set()
-    for candidate in sorted(candidates, key=lambda c: (c[1] - c[0], -c[0]), reverse=True):
-        start, end = candidate[0], candidate[1]
-        if start not in seen and end - 1 not in seen:
-            result.append(candidate)
-            seen.update(range(start, end))
-    return sorted(result, key=lambda c: c[0])
 
 
 @lru_cache(maxsize=4)

@@ -25,6 +25,7 @@ from ..model import Actor
 from .actors import SPAN_GROUP, _load_lexicon
 from .timegrammar import load_lexicon as load_time_lexicon
 from . import extensions  # noqa: F401
+from .rulekit import longest_ranges
 from .tokentable import TokenTable, token_table
 
 LEXICON_FILE = "forces_contextual.yaml"
@@ -88,17 +89,6 @@ class _Mentions:
         return self._country(after[0]) if after else None
 
 
-def _filter_spans(spans: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
-    """spacy.util.filter_spans over (match_id, start, end) tuples: the (first) longest of overlapping matches."""
-    result = []
-    seen: set[int] = set()
-    for match in sorted(spans, key=lambda m: (m[2] - m[1], -m[1]), reverse=True):
-        if match[1] not in seen and match[2] - 1 not in seen:
-            result.append(match)
-            seen.update(range(match[1], match[2]))
-    return sorted(result, key=lambda m: m[1])
-
-
 class ForcesLinker:
     def __init__(self, nlp: Language):
         lexicon = _lexicon()
@@ -130,7 +120,7 @@ class ForcesLinker:
         found = []
         dominant = None
         mentions = None
-        for match_id, start, end in _filter_spans(matches):
+        for match_id, start, end in longest_ranges(matches, lambda m: (m[1], m[2])):
             if any(i in taken for i in range(start, end)) or self._owned_by_someone_else(table, start, taken):
                 continue
             if end < len(table) and table.lower[end] in ("spokesman", "spokesperson", "official", "officials",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from functools import lru_cache
-from typing import Iterable, NamedTuple, Optional
+from typing import Callable, Iterable, NamedTuple, Optional, TypeVar
 
 import yaml
 from spacy.tokens import Doc, Span
@@ -21,6 +21,7 @@ from ..model import Actor, When
 from .tokentable import token_table
 
 DAY = dt.timedelta(days=1)
+T = TypeVar("T")
 
 
 @lru_cache(maxsize=None)
@@ -152,3 +153,17 @@ def positions(words: list[str], wanted) -> list[int]:
 def in_range(sorted_ints: list[int], start: int, end: int) -> list[int]:
     """The values of a sorted list in [start, end)."""
     return sorted_ints[bisect.bisect_left(sorted_ints, start):bisect.bisect_left(sorted_ints, end)]
+
+
+def longest_ranges(items: Iterable[T], bounds: Callable[[T], tuple[int, int]]) -> list[T]:
+    """spacy.util.filter_spans on plain items with token bounds [start, end): of overlapping items the
+    (first) longest wins; the result in text order. No Span is made for the losers."""
+    keyed = [(bounds(item), item) for item in items]
+    keyed.sort(key=lambda pair: (pair[0][1] - pair[0][0], -pair[0][0]), reverse=True)
+    kept, taken = [], set()
+    for (start, end), item in keyed:
+        if start not in taken and end - 1 not in taken:
+            kept.append((start, item))
+            taken.update(range(start, end))
+    kept.sort(key=lambda pair: pair[0])
+    return [item for _, item in kept]
