@@ -242,7 +242,8 @@ def test_the_index_box_holds_every_point_the_merging_radius_holds(lat, lon):
     import math
 
     from conflictlens.store.filters import near_bounds
-    from conflictlens.store.merge import EARTH_RADIUS_KM, MAX_RADIUS_KM, distance_km
+    from conflictlens.geo.records import EARTH_RADIUS_KM
+    from conflictlens.store.merge import MAX_RADIUS_KM, distance_km
 
     south, north, west, east = near_bounds(lat, lon, MAX_RADIUS_KM)
     angle, p1, l1 = (MAX_RADIUS_KM - 0.01) / EARTH_RADIUS_KM, math.radians(lat), math.radians(lon)

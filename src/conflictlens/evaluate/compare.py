@@ -11,7 +11,6 @@ country) are equal only in the same country, and unidentified actors match by ki
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -20,11 +19,11 @@ from typing import Optional
 
 from rapidfuzz import fuzz
 
+from ..geo.records import haversine_km as km
 from ..kb import KnowledgeBase, get_kb
 from ..model import Actor, Location, Source, When
 from .gold import GoldLocation, GoldRange
 
-EARTH_RADIUS_KM = 6371.0088
 NEAR_KM = 25.0            # "the place itself": ACLED precision-1 tolerance
 REGION_KM = 161.0         # 100 miles: the same district or region
 SOURCE_NAME_SIMILARITY = 90  # rapidfuzz token_sort_ratio for source names the kb does not know
@@ -46,14 +45,6 @@ def fold(text: str) -> str:
         if text.startswith(article):
             return text[len(article):]
     return text
-
-
-def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance (haversine)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 # --- places ----------------------------------------------------------------------------------------------

@@ -41,9 +41,12 @@ class Candidate:
     main: bool  # the name is the place's own (main or curated) name, not one of its alternate names
 
 
+EARTH_RADIUS_KM = 6371.0088   # mean radius (IUGG), as PostGIS measures geography on the sphere
+
+
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres."""
+    """Great-circle distance in kilometres (the one used everywhere: places, merging, the store, evaluation)."""
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))

@@ -9,7 +9,6 @@ The schema is created and upgraded by the Alembic migrations in store/migrations
 from __future__ import annotations
 
 import logging
-import math
 import os
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from ..errors import ConflictlensError
+from ..geo.records import haversine_km
 
 log = logging.getLogger(__name__)
 
@@ -50,10 +50,7 @@ def resolve_url(url: str | None) -> str:
 def _haversine_km(lat1, lon1, lat2, lon2):
     if None in (lat1, lon1, lat2, lon2):
         return None
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = (math.sin((p2 - p1) / 2) ** 2
-         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+    return haversine_km(lat1, lon1, lat2, lon2)
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -10,8 +10,8 @@ from typing import Optional
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select, text
 from sqlalchemy.orm import aliased
 
+from ..geo.records import EARTH_RADIUS_KM
 from ..kb import KnowledgeBase
-from .merge import EARTH_RADIUS_KM
 from .schema import EventActorRow, EventRow
 
 BOX_MARGIN = 1.01   # index boxes and radii are widened by 1 %: candidates are a superset, the rules decide

@@ -29,9 +29,9 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from ..geo.records import haversine_km as distance_km
 from ..kb import KnowledgeBase
 
-EARTH_RADIUS_KM = 6371.0088   # mean radius (IUGG), as PostGIS measures geography on the sphere
 RADIUS_KM = {1: 25.0, 2: 50.0, 3: 150.0}
 MAX_RADIUS_KM = max(RADIUS_KM.values())
 SAME_SPOT_KM = 10.0
@@ -96,14 +96,6 @@ def date_window(when: dict[str, Any], published: Optional[dt.date]) -> Optional[
     if published:
         return published - UNDATED_WINDOW, published
     return None
-
-
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance (haversine, mean Earth radius)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 def radius_km(precision_a: Optional[int], precision_b: Optional[int]) -> float:
