@@ -28,22 +28,6 @@ LONG_RANGE_DAYS = 31
 JOINERS = frozenset({"and", "to", "through", "until", "till", "into", "-", "–"})
 
 
-class Sentence:
-    """A sentence's token bounds and character offsets, from the token table: what the rules read of a
-    sentence Span, without the Span (whose .text builds a Token object per word)."""
-
-    __slots__ = ("doc", "table", "start", "end", "start_char", "end_char")
-
-    def __init__(self, doc: Doc, table: TokenTable, start: int, end: int):
-        self.doc, self.table, self.start, self.end = doc, table, start, end
-        self.start_char = table.idx[start]
-        self.end_char = table.char_end(end - 1)
-
-    @property
-    def text(self) -> str:
-        return self.table.span_text(self.start, self.end)
-
-
 def _spaced(table: TokenTable, i: int) -> bool:
     """Whether whitespace follows token i (spaCy's `token.whitespace_`)."""
     following = table.idx[i + 1] if i + 1 < len(table) else len(table.doc_text)

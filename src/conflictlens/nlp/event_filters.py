@@ -10,7 +10,7 @@ from __future__ import annotations
 from bisect import bisect_left
 
 from ..model import When
-from .event_context import Sentence
+from .rulekit import Sentence
 from .mentions import Mention, Reading
 from .triggers import TriggerHit
 

@@ -24,7 +24,7 @@ from ..model import Actor, Event, Location, Span as TextSpan, When
 from ..taxonomy import SUB_EVENT_TYPES, plover_for
 from . import extensions  # noqa: F401
 from .attribution import attribution_at
-from .event_context import DocPlaces, Sentence, date_for, location_of
+from .event_context import DocPlaces, date_for, location_of
 from .extensions import Marked, marked
 from .event_filters import EventFilter
 from .fatalities import fatalities
@@ -32,6 +32,7 @@ from .mentions import GENERIC_KINDS, VIOLENT_TYPES, Mention, Reading
 from .merging import ANAPHORA, MentionMerger
 from .roles import (PASSIVE_AUX, Role, SentenceView, between_pair, by_phrase, civilian_subject, first_target, is_passive,
                     lex_flags, modifier, noun_actor, partners_after as _partners_after, subject)
+from .rulekit import Sentence
 from .tokentable import token_table
 from .triggers import FirstWordMatcher, TriggerHit, get_finder, lexicon, phrase_pattern
 

@@ -12,7 +12,7 @@ from typing import Optional
 
 from spacy.vocab import Vocab
 
-from .event_context import Sentence
+from .rulekit import Sentence
 from .triggers import FirstWordMatcher, first_words, phrase_pattern
 
 QUALIFIERS = frozenset({"at", "least", "more", "than", "about", "around", "some", "nearly", "almost", "over", "up", "to", "as",

@@ -14,8 +14,9 @@ from spacy.tokens import Doc
 
 from ..model import Actor, Location, When
 from ..taxonomy import SUB_EVENT_TYPES
-from .event_context import DocPlaces, Sentence
+from .event_context import DocPlaces
 from .extensions import Marked
+from .rulekit import Sentence
 from .roles import Role, clause_marks
 from .tokentable import TokenTable
 from .triggers import TriggerHit

@@ -17,8 +17,8 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from ..model import Actor
-from .event_context import Sentence
 from .extensions import Marked
+from .rulekit import Sentence
 from .tokentable import TokenTable, token_table
 
 CLAUSE_WORDS = frozenset({"that", "when", "while", "after", "before", "but", "because", "although", "though", "whereas", "where",

@@ -11,14 +11,14 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from functools import lru_cache
-from typing import Callable, Iterable, NamedTuple, Optional, TypeVar
+from typing import Callable, Iterable, Optional, TypeVar
 
 import yaml
 from spacy.tokens import Doc, Span
 
 from ..kb import DATA_DIR, LEXICON_DIR
 from ..model import Actor, When
-from .tokentable import token_table
+from .tokentable import TokenTable, token_table
 
 DAY = dt.timedelta(days=1)
 T = TypeVar("T")
@@ -131,17 +131,27 @@ def since_time(doc: Doc, sent: Span) -> Optional[Span]:
     return None
 
 
-class Sentence(NamedTuple):
-    """A sentence's token bounds: all the rules read of a sentence (doc.sents makes a Span, and each
-    Span two Tokens, for every sentence at every pass)."""
+class Sentence:
+    """A sentence's token bounds and character offsets, from the token table: all the rules read of a
+    sentence, without the Span (doc.sents makes a Span, and each Span Tokens, for every sentence at every
+    pass; Span.text builds a Token object per word)."""
 
-    start: int
-    end: int
+    __slots__ = ("doc", "table", "start", "end", "start_char", "end_char")
+
+    def __init__(self, doc: Doc, table: TokenTable, start: int, end: int):
+        self.doc, self.table, self.start, self.end = doc, table, start, end
+        self.start_char = table.idx[start]
+        self.end_char = table.char_end(end - 1)
+
+    @property
+    def text(self) -> str:
+        return self.table.span_text(self.start, self.end)
 
 
 def sentences(doc: Doc) -> list[Sentence]:
-    """The Doc's sentences, in order, as token bounds."""
-    return [Sentence(start, end) for start, end in token_table(doc).sentences]
+    """The Doc's sentences, in order."""
+    table = token_table(doc)
+    return [Sentence(doc, table, start, end) for start, end in table.sentences]
 
 
 def positions(words: list[str], wanted) -> list[int]:
