@@ -19,6 +19,7 @@ Span attribute holding the contract object for that span:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from spacy.tokens import Doc, Span
@@ -71,7 +72,8 @@ def marked(doc: Doc, group: str) -> list[Marked]:
 
     The rules look at each span many times: each Span made from a group makes Token objects for its text,
     and each `span._.x` builds an Underscore object. Values are read where spaCy's Underscore keeps them
-    for an extension with a plain default (doc.user_data[("._.", name, start_char, end_char)]). Kept in
+    for an extension with a plain default (doc.user_data[("._.", name, start_char, end_char)]) when this
+    spaCy keeps them there (`_underscore_keys_known`), else through `span._`. Kept in
     doc.user_data for as long as the group is the same object of the same length (components that set a
     group replace it).
     """
@@ -83,7 +85,7 @@ def marked(doc: Doc, group: str) -> list[Marked]:
     if held is None or held[0] is not spans or held[1] != len(spans):
         attr, text, user_data = GROUP_ATTR[group], token_table(doc).doc_text, doc.user_data
         default, method, getter, _ = Span.get_extension(attr)
-        stored = default is None and method is None and getter is None
+        stored = default is None and method is None and getter is None and _underscore_keys_known()
         values = []
         for span in spans:
             start_char, end_char = span.start_char, span.end_char
@@ -91,6 +93,18 @@ def marked(doc: Doc, group: str) -> list[Marked]:
             values.append(Marked(span.start, span.end, start_char, end_char, text[start_char:end_char], value))
         held = cache[group] = (spans, len(spans), values)
     return held[2]
+
+
+@lru_cache(maxsize=None)
+def _underscore_keys_known() -> bool:
+    """Whether this spaCy keeps a Span's plain extension values under ("._.", name, start_char, end_char)
+    in doc.user_data, as spaCy 3 does: `marked` reads them there, and falls back to `span._` otherwise."""
+    from spacy.vocab import Vocab
+
+    doc = Doc(Vocab(), words=["a", "b"])
+    marker = object()
+    doc[0:2]._.actor = marker
+    return doc.user_data.get(("._.", "actor", 0, doc[0:2].end_char)) is marker
 
 
 def register() -> None:
