@@ -385,9 +385,10 @@ class ActorRecognizer:
         return list({wanted[key] for key, places in found.items() if places})
 
     def _branches(self, table: TokenTable, candidates: list[Candidate]) -> list[Candidate]:
-        """A parent's regional branch named through the parent, as one mention of the branch: "the Islamic State's
-        Sinai Province" (a member's alias after "<parent>'s"), "the Islamic State's Sahel affiliate", "the Sinai
-        branch of the Islamic State" (region words of a member, lexicon branch_nouns)."""
+        """A parent's regional branch named through the parent: "the Islamic State's Sinai Province" (a member's alias
+        after "<parent>'s") and "the Islamic State's Sahel affiliate" are one mention of the branch; in "the Sinai
+        branch of the Islamic State" "Sinai branch" is the branch and the parent stays a mention of its own (the
+        relations component reads the membership there). Region words come from the members' aliases."""
         tables, lower, n = self.tables, table.lower, len(table.text)
         out = []
         by_start = {start: (end, label) for start, end, label in candidates if label != BLOCK}
@@ -410,7 +411,7 @@ class ActorRecognizer:
                 for words, member_id in regions.items():
                     first = i - 1 - len(words)
                     if first >= 0 and tuple(lower[first:i - 1]) == words and table.cap[first]:
-                        out.append((first, end, member_id))  # "the Sinai branch of the Islamic State"
+                        out.append((first, i, member_id))  # "Sinai branch" of "the Sinai branch of the Islamic State"
         return out
 
     def _after_locative(self, table: TokenTable, start: int) -> bool:
