@@ -1,6 +1,6 @@
 """Pipeline component 'actors': find actor mentions and link them to knowledge-base ids.
 
-Fills doc.spans["actors"], each span with span._.actor = model.Actor. Four sources of mentions:
+Fills doc.spans["actors"], each span with span._.actor = model.Actor. Five sources of mentions:
   * aliases of every KB actor (PhraseMatcher; lower case, or exact case for acronyms and
     entries with match_case), including generic actors ("unidentified gunmen", "civilians");
   * spelling variants of those aliases: apostrophes, hyphens, "al-"/"el-", doubled letters and
@@ -8,7 +8,10 @@ Fills doc.spans["actors"], each span with span._.actor = model.Actor. Four sourc
   * demonyms: "<demonym> [modifier] <force noun>" -> the state's military/police/government entry
     ("Iraqi security forces" -> military_iq), a demonym standing as a noun -> the state ("the
     Americans"); a demonym modifying anything else ("Iraqi prime minister") is no mention;
-  * "<state>'s <force noun>" ("Israel's army") -> that state's forces.
+  * "<state>'s <force noun>" ("Israel's army") -> that state's forces;
+  * a branch named through its umbrella ("the Islamic State's Sinai Province", "the Sinai branch of the
+    Islamic State") -> the branch whose aliases name that region.
+An alias that only ends a longer place name ("Sinai Province" in "North Sinai Province") is none.
 Overlaps go to the longest span. Word lists live in kb/data/lexicon/actors*.yaml; the tables and
 matchers are built once per process.
 """
@@ -195,12 +198,11 @@ def _add_branches(tables: Tables, kb: KnowledgeBase) -> None:
             tables.parents[entry_id] = frozenset(seen)
     for entry_id, parents in direct.items():
         for parent_id in parents:
-            prefixes = [tuple(_fold(n).split()) for n in kb.actors[parent_id].names()]
+            prefixes = sorted((tuple(_fold(n).split()) for n in kb.actors[parent_id].names()), key=len, reverse=True)
             regions = tables.branches.setdefault(parent_id, {})
             for alias in kb.actors[entry_id].names():
                 words = tuple(_fold(POSSESSIVE.sub("", alias)).split())
-                rest = next((words[len(p):] for p in sorted(prefixes, key=len, reverse=True)
-                             if len(words) > len(p) and words[:len(p)] == p), None)
+                rest = next((words[len(p):] for p in prefixes if len(words) > len(p) and words[:len(p)] == p), None)
                 if rest is None:
                     if len(words) < 2 or words[-1] not in tables.branch_nouns:
                         continue
@@ -368,7 +370,7 @@ class ActorRecognizer:
         "North Sinai province" is the governorate, not the group "Sinai Province". States are left to the places
         component ("South Sudan" is an alias of its own)."""
         lower, cap, qualifiers = table.lower, table.cap, self.tables.place_qualifiers
-        wanted: dict[str, Candidate] = {}
+        wanted: dict[str, set[Candidate]] = {}  # name key -> the blocks it would make
         for start, end, label in candidates:
             if start == 0 or label == BLOCK or label in self.states or not cap[start - 1] \
                     or lower[start - 1] not in qualifiers:
@@ -376,13 +378,13 @@ class ActorRecognizer:
             for k in range(start + 1, end + 1):
                 key = name_key(table.span_text(start - 1, k))
                 if key:
-                    wanted.setdefault(key, (start - 1, end, BLOCK))
+                    wanted.setdefault(key, set()).add((start - 1, end, BLOCK))
         if not wanted:
             return []
         from ..geo import get_gazetteer  # only here: most texts never ask, and the index is slow to open
 
         found = get_gazetteer().lookup_keys(wanted)
-        return list({wanted[key] for key, places in found.items() if places})
+        return list(set().union(*(wanted[key] for key, places in found.items() if places)))
 
     def _branches(self, table: TokenTable, candidates: list[Candidate]) -> list[Candidate]:
         """A parent's regional branch named through the parent: "the Islamic State's Sinai Province" (a member's alias

@@ -8,7 +8,8 @@ How: capitalised token sequences (up to MAX_TOKENS, Arabic articles and hyphens 
 looked up in the gazetteer in one batch; the longest match from each start wins; matches
 that are words, persons or parts of other names are dropped (word lists in
 kb/data/lexicon/places*.yaml); the rest are resolved together (geo/resolve.py) so the document's
-countries and places disambiguate each other.
+countries and places disambiguate each other. Names that stand for a government ("talks with Russia")
+and regions across countries that share a unit's name ("the Sahel") are no places.
 """
 
 from __future__ import annotations
@@ -464,7 +465,7 @@ class PlaceTagger:
                 return False
         return not (m.want_admin1 and res.in_context)
 
-    def _metonym(self, w: Words, m: Match, place, matches: list[Match]) -> bool:
+    def _metonym(self, w: Words, m: Match, place, ends: dict[int, Match]) -> bool:
         """A country or big city standing for its government: "Russia's defence ministry", "Kigali denies",
         "accused Damascus", "brokered by Russia and Turkey", "talks with Russia". Such a name is an actor, not a
         location."""
@@ -472,7 +473,7 @@ class PlaceTagger:
                                  (place.kind == "populated" and place.population >= METONYM_POPULATION)):
             return False
         lex, n = self.lex, w.n
-        j = self._list_start(w, m, matches)
+        j = self._list_start(w, m, ends)
         if j >= 2 and w.lower[j - 1] in ("with", "between") and w.lower[j - 2] in lex.dealing_nouns:
             return True  # "military cooperation with France", "talks between Mali and Algeria" ("between" is a cue)
         if m.cue:
@@ -494,10 +495,10 @@ class PlaceTagger:
         return j > 0 and w.lower[j - 1] in lex.agent_words
 
     @staticmethod
-    def _list_start(w: Words, m: Match, matches: list[Match]) -> int:
+    def _list_start(w: Words, m: Match, ends: dict[int, Match]) -> int:
         """The token after the word before the list that holds `m`: "accused Damascus and Iran", "by Turkey, the
-        United States and the European Union" (walking left over the list to its first name)."""
-        ends = {o.end: o for o in matches if o is not m}
+        United States and the European Union" (walking left over the list to its first name). `ends`: the
+        document's matches by end token."""
         j = m.start
         while j > 0:
             if w.lower[j - 1] in (",", "and", "the"):
@@ -584,6 +585,7 @@ class PlaceTagger:
         for m, res in zip(matches, resolutions):
             if res is not None and res.margin >= CLEAR_MARGIN:
                 support.setdefault(res.place.country, set()).add(m.key)
+        ends = {m.end: m for m in matches}
         countries_at = {i: res.place.country for m, res in zip(matches, resolutions) if res is not None
                         for i in range(m.start, m.end)}
         spans = []
@@ -599,7 +601,7 @@ class PlaceTagger:
             if self._wider_region(w, m, res, countries_at):
                 log.debug("dropped %r: a region across countries", w.span_text(m.start, m.end))
                 continue
-            if self._metonym(w, m, res.place, matches):
+            if self._metonym(w, m, res.place, ends):
                 log.debug("dropped %r: it stands for a government", w.span_text(m.start, m.end))
                 continue
             place = res.place
