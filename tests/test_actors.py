@@ -137,6 +137,27 @@ def test_generic_actors(nlp):
     assert ("suicide bomber", "unidentified_armed_group") in found
 
 
+def test_an_alias_inside_a_longer_place_name_is_no_actor(nlp):
+    assert "is_sinai" not in ids(nlp, "Gunmen shot dead two policemen at a checkpoint in North Sinai Province on Friday.")
+    assert "is_sinai" not in ids(nlp, "The curfew in North Sinai Province was lifted, then North Sinai Province "
+                                      "closed its schools.")
+    assert ("Sinai Province", "is_sinai") in actors(nlp, "Sinai Province said its fighters planted the bomb.")
+
+
+def test_a_branch_named_through_its_parent_is_the_branch(nlp):
+    found = actors(nlp, "The Islamic State's Sahel Province said it had killed 14 soldiers.")
+    assert ("Islamic State's Sahel Province", "is_sahel") in found
+    assert "islamic_state" not in {kb_id for _, kb_id in found}
+    assert actors(nlp, "Tribal fighters have battled the Sinai branch of the Islamic State since 2015.")[-2:] == [
+        ("Sinai branch", "is_sinai"), ("Islamic State", "islamic_state")]
+    assert ("Islamic State's West Africa affiliate", "iswap") in actors(
+        nlp, "The Islamic State's West Africa affiliate overran a base near the lake.")
+    assert ("al-Qaeda's Yemen branch", "aqap") in actors(nlp, "A drone killed a commander of al-Qaeda's Yemen branch.")
+    # the parent alone, or with a region none of its branches names, stays the parent
+    assert actors(nlp, "Islamic State claimed the bombing.") == [("Islamic State", "islamic_state")]
+    assert ids(nlp, "The Islamic State's southern branch regrouped.") == {"islamic_state"}
+
+
 def test_mentions_reach_the_output_contract(extractor):
     text = "Sudanese Armed Forces shelled the market, residents said."
     extraction = extractor.extract(Document(id="t1", text=text, published=dt.date(2024, 5, 2)))
@@ -157,6 +178,10 @@ def small(tmp_path_factory):
         {"id": "is_test", "name": "Islamic State", "kind": "terrorist", "aliases": ["IS", "ISIS"], "match_case": True},
         {"id": "person_test", "name": "Mustafa al-Kadhimi", "aliases": ["al-Kadhimi"], "kind": "person"},
         {"id": "unknowns", "name": "Unidentified Armed Group", "kind": "unidentified", "aliases": ["militants"]},
+        {"id": "kivu_test", "name": "Kivu Defence Front", "aliases": ["Kivu"], "kind": "militia", "country": "CD"},
+        {"id": "front_test", "name": "Union Front", "kind": "rebel"},
+        {"id": "front_lakes_test", "name": "Union Front in Lakeland", "kind": "rebel",
+         "member_of": [{"id": "front_test"}]},
     ]}), encoding="utf-8")
     tables = build_tables(load_kb(folder))
     return spacy.blank("en"), ActorRecognizer(tables, spacy.blank("en").tokenizer)
@@ -188,3 +213,16 @@ def test_persons_become_person_mentions(small):
     assert [(s.text, s._.actor.kind) for s in doc.spans["actors"]] == [
         ("Mustafa al-Kadhimi", "person"), ("al-Kadhimi", "person")]
     assert {m.kind for m in mentions_from_doc(doc)} == {"person"}
+
+
+def test_a_qualifier_and_an_alias_that_form_a_gazetteer_name_are_a_place(small):
+    assert small_actors(small, "Displaced families fled across North Kivu.") == []
+    assert small_actors(small, "Kivu fighters fled across the border.") == [("Kivu", "kivu_test")]
+
+
+def test_a_branch_comes_from_the_region_its_aliases_name(small):
+    assert small_actors(small, "The Lakeland wing of the Union Front seized the port.") == [
+        ("Lakeland wing", "front_lakes_test"), ("Union Front", "front_test")]
+    assert small_actors(small, "The Union Front's Lakeland branch seized the port.") == [
+        ("Union Front's Lakeland branch", "front_lakes_test")]
+    assert small_actors(small, "The Union Front's Hillside branch seized the port.") == [("Union Front", "front_test")]

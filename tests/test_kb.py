@@ -120,6 +120,23 @@ def test_well_known_force_names_and_coalition(kb):
     assert coalition.kind == "state_forces" and "CJTF-OIR" in coalition.aliases
 
 
+def test_islamic_state_branches_are_distinct_members_of_the_parent(kb):
+    """ACLED codes IS's provinces as actors of their own ("Islamic State (West Africa)"): each is an entry with its
+    ACLED name first among its aliases, a member of the parent from no earlier than its own founding, and shares
+    no name with the parent (a text naming only "Islamic State" must still get the parent)."""
+    branches = {m for m in kb.members("islamic_state") if kb.actors[m].aliases[:1]
+                and kb.actors[m].aliases[0].startswith("Islamic State (")}
+    assert {"iswap", "is_sahel", "is_sinai", "is_khorasan", "iscap", "is_mozambique", "is_somalia"} <= branches
+    parent_names = {n.casefold() for n in kb.actors["islamic_state"].names()}
+    for branch_id in branches:
+        branch = kb.actors[branch_id]
+        assert not parent_names & {n.casefold() for n in branch.names()}, branch_id
+        link = next(link for link in branch.member_of if link.id == "islamic_state")
+        assert not (link.valid_from and branch.valid_from and link.valid_from < branch.valid_from), branch_id
+    assert {"ISWAP", "Islamic State West Africa Province"} <= set(kb.actors["iswap"].names())
+    assert {"ISSP", "IS-Sahel", "Islamic State Sahel Province"} <= set(kb.actors["is_sahel"].names())
+
+
 def test_generic_actors_have_no_country(kb):
     assert kb.actors["civilians"].kind == "civilians"
     assert kb.actors["unidentified_armed_group"].kind == "unidentified"

@@ -221,9 +221,36 @@ def test_capitalised_words_are_no_dateline_unless_punctuated_like_one(extractor)
     ("Officials accused Damascus and Iran of fuelling the revolt.", "Iran"),
     ('The State Department warned that Washington would "respond quickly".', "Washington"),
     ("Syria said Israel struck an airport near Damascus.", "Israel"),
+    ("The junta ended its military cooperation with France and signed a mining deal with Russia.", "France"),
+    ("The junta ended its military cooperation with France and signed a mining deal with Russia.", "Russia"),
+    ("Relations between Algeria and Mali have soured since the drone crash.", "Algeria"),
+    ("Relations between Algeria and Mali have soured since the drone crash.", "Mali"),
 ])
 def test_a_country_or_capital_standing_for_its_government_is_no_place(extractor, sentence, name):
     assert name not in [t for t, _ in places(extractor, sentence)]
+
+
+def test_a_country_after_a_border_or_a_locative_with_stays_a_place(extractor):
+    found = places(extractor, "The patrol was ambushed near the border with Niger, and fighting with the army spread "
+                              "in Mali.")
+    assert one(found, "Niger").country == "NE"
+    assert one(found, "Mali").country == "ML"
+
+
+def test_a_region_across_countries_is_not_the_unit_of_the_same_name(extractor):
+    found = places(extractor, "Jihadist groups have expanded across the Sahel since 2015, and some fighters from "
+                              "Burkina Faso once travelled to the Levant.")
+    assert [t for t, _ in found] == ["Burkina Faso"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Gunmen killed nine villagers in Burkina Faso's Sahel region on Sunday.",
+    "Gunmen killed nine villagers in the Sahel region of Burkina Faso on Sunday.",
+    "Gunmen killed nine villagers near Djibo and Dori, in the Sahel region, on Sunday.",
+])
+def test_a_region_tied_to_its_country_is_that_unit(extractor, sentence):
+    sahel = one(places(extractor, sentence), "Sahel")
+    assert sahel.country == "BF" and sahel.precision == 3
 
 
 def test_a_possessive_before_a_region_or_a_locative_stays_a_place(extractor):

@@ -1,6 +1,6 @@
 """Pipeline component 'actors': find actor mentions and link them to knowledge-base ids.
 
-Fills doc.spans["actors"], each span with span._.actor = model.Actor. Four sources of mentions:
+Fills doc.spans["actors"], each span with span._.actor = model.Actor. Five sources of mentions:
   * aliases of every KB actor (PhraseMatcher; lower case, or exact case for acronyms and
     entries with match_case), including generic actors ("unidentified gunmen", "civilians");
   * spelling variants of those aliases: apostrophes, hyphens, "al-"/"el-", doubled letters and
@@ -8,7 +8,10 @@ Fills doc.spans["actors"], each span with span._.actor = model.Actor. Four sourc
   * demonyms: "<demonym> [modifier] <force noun>" -> the state's military/police/government entry
     ("Iraqi security forces" -> military_iq), a demonym standing as a noun -> the state ("the
     Americans"); a demonym modifying anything else ("Iraqi prime minister") is no mention;
-  * "<state>'s <force noun>" ("Israel's army") -> that state's forces.
+  * "<state>'s <force noun>" ("Israel's army") -> that state's forces;
+  * a branch named through its umbrella ("the Islamic State's Sinai Province", "the Sinai branch of the
+    Islamic State") -> the branch whose aliases name that region.
+An alias that only ends a longer place name ("Sinai Province" in "North Sinai Province") is none.
 Overlaps go to the longest span. Word lists live in kb/data/lexicon/actors*.yaml; the tables and
 matchers are built once per process.
 """
@@ -29,6 +32,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
+from ..geo.normalize import name_key
 from ..kb import DATA_DIR, LEXICON_DIR, KnowledgeBase, get_kb
 from ..kb.schema import ActorEntry
 from ..model import Actor
@@ -44,6 +48,7 @@ BLOCK = "__block__"      # matcher key: phrases that are no actor ("Latin Americ
 DEMONYM = "__demonym__"  # matcher key: demonyms of states
 HYPHENS = frozenset("-–—‐‑")
 APOSTROPHES = re.compile(r"['’‘`ʼʻ]")
+POSSESSIVE = re.compile(r"['’]s\b")
 DOUBLED = re.compile(r"([^\W\d_])\1+")  # doubled letters, not digits: "Sayyid" = "Sayid"
 ARTICLES = frozenset({"al", "el", "the"})
 ACRONYM_MAX = 5          # all-capital aliases up to this many letters match in exact case only
@@ -103,6 +108,10 @@ class Tables:
     compound_suffixes: frozenset = frozenset()
     stance_prefixes: frozenset = frozenset()
     locatives: frozenset = frozenset()
+    place_qualifiers: frozenset = frozenset()
+    branch_nouns: frozenset = frozenset()
+    parents: dict[str, frozenset] = field(default_factory=dict)          # entry id -> the umbrellas above it
+    branches: dict[str, dict[tuple[str, ...], str]] = field(default_factory=dict)  # parent -> region words -> member
     force_max: int = 1
 
 
@@ -124,6 +133,9 @@ def build_tables(kb: KnowledgeBase) -> Tables:
     tables.compound_suffixes = _words(lex.get("compound_suffixes"))
     tables.stance_prefixes = _words(lex.get("stance_prefixes"))
     tables.locatives = _words(lex.get("locative_prepositions"))
+    tables.place_qualifiers = _words(lex.get("place_qualifiers"))
+    tables.branch_nouns = _words(lex.get("branch_nouns"))
+    _add_branches(tables, kb)
     tables.blockers = [str(p) for p in lex.get("not_actors") or []]
     shared = {k.lower(): v.upper() for k, v in (lex.get("shared_demonyms") or {}).items()}
 
@@ -168,6 +180,39 @@ def build_tables(kb: KnowledgeBase) -> Tables:
     tables.force_max = max(map(len, tables.force_phrases), default=1)
     tables.modifiers = {tuple(str(m).lower().split()) for m in lex.get("force_modifiers") or []}
     return tables
+
+
+def _add_branches(tables: Tables, kb: KnowledgeBase) -> None:
+    """Each entry's umbrellas (transitively), and each umbrella's branches by the region their aliases name:
+    an alias "<parent alias> [in|of] [the] <region> [<branch noun>]" or "<region> <branch noun>" of a member
+    ("Islamic State in Sinai", "Sinai Province") gives the region words ("sinai",) of that member."""
+    direct = {e.id: [link.id for link in e.member_of if link.id in kb.actors] for e in kb.actors.values()}
+    for entry_id in direct:
+        seen, todo = set(), list(direct[entry_id])
+        while todo:
+            parent = todo.pop()
+            if parent not in seen:
+                seen.add(parent)
+                todo.extend(direct.get(parent, ()))
+        if seen:
+            tables.parents[entry_id] = frozenset(seen)
+    for entry_id, parents in direct.items():
+        for parent_id in parents:
+            prefixes = sorted((tuple(_fold(n).split()) for n in kb.actors[parent_id].names()), key=len, reverse=True)
+            regions = tables.branches.setdefault(parent_id, {})
+            for alias in kb.actors[entry_id].names():
+                words = tuple(_fold(POSSESSIVE.sub("", alias)).split())
+                rest = next((words[len(p):] for p in prefixes if len(words) > len(p) and words[:len(p)] == p), None)
+                if rest is None:
+                    if len(words) < 2 or words[-1] not in tables.branch_nouns:
+                        continue
+                    rest = words
+                while rest and rest[0] in ("in", "of", "the"):
+                    rest = rest[1:]
+                if rest and rest[-1] in tables.branch_nouns:
+                    rest = rest[:-1]
+                if rest and all(w.isalpha() and len(w) > 1 for w in rest):
+                    regions.setdefault(rest, entry_id)
 
 
 @lru_cache(maxsize=1)
@@ -294,6 +339,8 @@ class ActorRecognizer:
                 elif label == BLOCK:
                     candidates.append((start, end, BLOCK))
         candidates.extend(self._normalized_matches(table))
+        candidates.extend(self._place_name_blocks(table, candidates))
+        candidates.extend(self._branches(table, candidates))
         candidates.extend(demonym_spans)  # last: on a tie a KB name beats a demonym phrase ("Libyan National Army")
         candidates = self._generic_rules(table, candidates, demonym_starts)
         spans = []
@@ -317,6 +364,57 @@ class ActorRecognizer:
         if entry_id in self.states and self._after_locative(table, start):
             return BLOCK
         return BLOCK if self._in_compound(table, start, end) else entry_id
+
+    def _place_name_blocks(self, table: TokenTable, candidates: list[Candidate]) -> list[Candidate]:
+        """BLOCK over "<qualifier> <alias>" where the qualifier and the alias's first words are a gazetteer name:
+        "North Sinai province" is the governorate, not the group "Sinai Province". States are left to the places
+        component ("South Sudan" is an alias of its own)."""
+        lower, cap, qualifiers = table.lower, table.cap, self.tables.place_qualifiers
+        wanted: dict[str, set[Candidate]] = {}  # name key -> the blocks it would make
+        for start, end, label in candidates:
+            if start == 0 or label == BLOCK or label in self.states or not cap[start - 1] \
+                    or lower[start - 1] not in qualifiers:
+                continue
+            for k in range(start + 1, end + 1):
+                key = name_key(table.span_text(start - 1, k))
+                if key:
+                    wanted.setdefault(key, set()).add((start - 1, end, BLOCK))
+        if not wanted:
+            return []
+        from ..geo import get_gazetteer  # only here: most texts never ask, and the index is slow to open
+
+        found = get_gazetteer().lookup_keys(wanted)
+        return list(set().union(*(wanted[key] for key, places in found.items() if places)))
+
+    def _branches(self, table: TokenTable, candidates: list[Candidate]) -> list[Candidate]:
+        """A parent's regional branch named through the parent: "the Islamic State's Sinai Province" (a member's alias
+        after "<parent>'s") and "the Islamic State's Sahel affiliate" are one mention of the branch; in "the Sinai
+        branch of the Islamic State" "Sinai branch" is the branch and the parent stays a mention of its own (the
+        relations component reads the membership there). Region words come from the members' aliases."""
+        tables, lower, n = self.tables, table.lower, len(table.text)
+        out = []
+        by_start = {start: (end, label) for start, end, label in candidates if label != BLOCK}
+        for start, end, parent in candidates:
+            regions = tables.branches.get(parent)
+            if not regions:
+                continue
+            if end + 1 < n and lower[end] in ("'s", "’s"):
+                member = by_start.get(end + 1)
+                if member is not None and parent in tables.parents.get(member[1], ()):
+                    out.append((start, member[0], member[1]))  # "the Islamic State's Sinai Province"
+                    continue
+                for words, member_id in regions.items():
+                    stop = end + 1 + len(words)
+                    if stop < n and tuple(lower[end + 1:stop]) == words and lower[stop] in tables.branch_nouns \
+                            and table.cap[end + 1]:
+                        out.append((start, stop + 1, member_id))  # "the Islamic State's Sahel affiliate"
+            i = start - 1 - (start >= 1 and lower[start - 1] == "the")
+            if i >= 2 and lower[i] == "of" and lower[i - 1] in tables.branch_nouns:
+                for words, member_id in regions.items():
+                    first = i - 1 - len(words)
+                    if first >= 0 and tuple(lower[first:i - 1]) == words and table.cap[first]:
+                        out.append((first, i, member_id))  # "Sinai branch" of "the Sinai branch of the Islamic State"
+        return out
 
     def _after_locative(self, table: TokenTable, start: int) -> bool:
         """'in Iraq', 'across the United States', 'in Iraq and Syria': the country as a place, left to

@@ -8,7 +8,8 @@ How: capitalised token sequences (up to MAX_TOKENS, Arabic articles and hyphens 
 looked up in the gazetteer in one batch; the longest match from each start wins; matches
 that are words, persons or parts of other names are dropped (word lists in
 kb/data/lexicon/places*.yaml); the rest are resolved together (geo/resolve.py) so the document's
-countries and places disambiguate each other.
+countries and places disambiguate each other. Names that stand for a government ("talks with Russia")
+and regions across countries that share a unit's name ("the Sahel") are no places.
 """
 
 from __future__ import annotations
@@ -84,6 +85,8 @@ class Lexicon:
     agent_words: frozenset[str] = frozenset()
     people_words: frozenset[str] = frozenset()
     action_verbs: frozenset[str] = frozenset()
+    transnational_regions: frozenset[str] = frozenset()  # name keys
+    dealing_nouns: frozenset[str] = frozenset()
 
 
 def _tokens(phrase: str) -> tuple[str, ...]:
@@ -114,6 +117,8 @@ def get_lexicon() -> Lexicon:
         government_nouns=words("government_nouns"), stance_verbs=words("stance_verbs"),
         stance_auxiliaries=words("stance_auxiliaries"), agent_words=words("agent_words"),
         people_words=words("people_words"), action_verbs=words("action_verbs"),
+        transnational_regions=frozenset(name_key(str(r)) for r in data.get("transnational_regions") or ()),
+        dealing_nouns=words("dealing_nouns"),
     )
 
 
@@ -444,13 +449,35 @@ class PlaceTagger:
             return m.cue  # an Italian "Fano" in a story about Ethiopia
         return True
 
-    def _metonym(self, w: Words, m: Match, place, matches: list[Match]) -> bool:
+    def _wider_region(self, w: Words, m: Match, res, countries_at: dict[int, str]) -> bool:
+        """A region across countries ("the Sahel") that the text does not tie to the same-named unit's country (Burkina
+        Faso's Sahel region): "Burkina Faso's Sahel", "the Sahel region of Burkina Faso", or "the Sahel region" in a
+        text whose other places are in that country tie it. `countries_at`: token -> country of the place there."""
+        place, lower = res.place, w.lower
+        if m.key not in self.lex.transnational_regions or place.kind in ("country", "curated"):
+            return False
+        if m.start >= 2 and lower[m.start - 1] in ("'s", "’s") and countries_at.get(m.start - 2) == place.country:
+            return False
+        k = m.end + (m.end < w.n and lower[m.end] in self.lex.admin_words)
+        if k + 1 < w.n and lower[k] == "of":
+            k += 1 + (lower[k + 1] == "the")
+            if countries_at.get(k) == place.country:
+                return False
+        return not (m.want_admin1 and res.in_context)
+
+    def _metonym(self, w: Words, m: Match, place, ends: dict[int, Match]) -> bool:
         """A country or big city standing for its government: "Russia's defence ministry", "Kigali denies",
-        "accused Damascus", "brokered by Russia and Turkey". Such a name is an actor, not a location."""
-        if m.cue or m.want_admin1 or not (place.kind == "country" or
-                                           (place.kind == "populated" and place.population >= METONYM_POPULATION)):
+        "accused Damascus", "brokered by Russia and Turkey", "talks with Russia". Such a name is an actor, not a
+        location."""
+        if m.want_admin1 or not (place.kind == "country" or
+                                 (place.kind == "populated" and place.population >= METONYM_POPULATION)):
             return False
         lex, n = self.lex, w.n
+        j = self._list_start(w, m, ends)
+        if j >= 2 and w.lower[j - 1] in ("with", "between") and w.lower[j - 2] in lex.dealing_nouns:
+            return True  # "military cooperation with France", "talks between Mali and Algeria" ("between" is a cue)
+        if m.cue:
+            return False
         if m.end < n and w.lower[m.end] == "'s":
             for k in range(m.end + 1, min(n, m.end + 5)):
                 if w.lower[k] in lex.government_nouns:
@@ -465,9 +492,13 @@ class PlaceTagger:
             k += 1
         if k < n and w.lower[k] in lex.stance_verbs:
             return True
-        # "accused Damascus and Iran", "by Turkey, the United States and the European Union": walk left over
-        # the list to the word before its first name
-        ends = {o.end: o for o in matches if o is not m}
+        return j > 0 and w.lower[j - 1] in lex.agent_words
+
+    @staticmethod
+    def _list_start(w: Words, m: Match, ends: dict[int, Match]) -> int:
+        """The token after the word before the list that holds `m`: "accused Damascus and Iran", "by Turkey, the
+        United States and the European Union" (walking left over the list to its first name). `ends`: the
+        document's matches by end token."""
         j = m.start
         while j > 0:
             if w.lower[j - 1] in (",", "and", "the"):
@@ -476,7 +507,7 @@ class PlaceTagger:
                 j = ends[j].start
             else:
                 break
-        return j > 0 and w.lower[j - 1] in lex.agent_words
+        return j
 
     # -- the whole document -------------------------------------------------------------------------------
     def _context_countries(self, actors: Sequence) -> set[str]:
@@ -554,6 +585,9 @@ class PlaceTagger:
         for m, res in zip(matches, resolutions):
             if res is not None and res.margin >= CLEAR_MARGIN:
                 support.setdefault(res.place.country, set()).add(m.key)
+        ends = {m.end: m for m in matches}
+        countries_at = {i: res.place.country for m, res in zip(matches, resolutions) if res is not None
+                        for i in range(m.start, m.end)}
         spans = []
         regions: dict[str, set[str]] = {}  # by name key: the same for every mention of a name
         for m, res in zip(matches, resolutions):
@@ -564,7 +598,10 @@ class PlaceTagger:
             if res is None or not self._plausible(m, res, region):
                 log.debug("dropped weak place %r", w.span_text(m.start, m.end))
                 continue
-            if self._metonym(w, m, res.place, matches):
+            if self._wider_region(w, m, res, countries_at):
+                log.debug("dropped %r: a region across countries", w.span_text(m.start, m.end))
+                continue
+            if self._metonym(w, m, res.place, ends):
                 log.debug("dropped %r: it stands for a government", w.span_text(m.start, m.end))
                 continue
             place = res.place
