@@ -9,7 +9,8 @@ import yaml
 
 from conflictlens.kb import get_kb
 from conflictlens.model import Document
-from conflictlens.nlp.attribution import LEXICON_PATH, attribution_at
+from conflictlens.nlp.attribution import attribution_at
+from conflictlens.nlp.sources import LEXICON_PATH
 
 PUBLISHED = dt.date(2024, 3, 14)
 
