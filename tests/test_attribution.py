@@ -308,6 +308,35 @@ def test_coordinated_speakers_both_vouch(nlp):
     assert "the rebels" not in by_text(doc)  # the object of 'fought' is no speaker
 
 
+@pytest.mark.parametrize("sentence", [
+    "Residents, a nurse and two local officials said the militia burned a granary near Kaga.",
+    "Residents, a nurse, and two local officials said the militia burned a granary near Kaga.",
+    "The militia burned a granary near Kaga, residents, a nurse and two local officials said.",
+    "According to residents, a nurse and two local officials, the militia burned a granary near Kaga.",
+    "The militia burned a granary near Kaga, according to residents, a nurse and two local officials.",
+    '"They came at night and burned the granary," said residents, a nurse and two local officials.',
+])
+def test_three_coordinated_speakers_all_vouch(nlp, sentence):
+    doc = run(nlp, sentence)
+    at = "They came" if "They came" in sentence else "the militia" if "the militia" in sentence else "The militia"
+    assert [name for name, _ in chain(doc, at)] == ["residents", "a nurse", "two local officials"]
+    assert {"residents", "a nurse", "two local officials"} <= {s.name for s in by_text(doc).values() if s.verb}
+
+
+def test_coordinated_speakers_leave_objects_and_clauses_out(nlp):
+    doc = run(nlp, "Soldiers shot three porters, two teachers and a nurse said. According to the police, the "
+                   "rebels and the army clashed at dawn. The talks failed, according to Musa Dau, Ali Garba and "
+                   "Ruth Nyang.")
+    assert [name for name, _ in chain(doc, "Soldiers")] == ["two teachers", "a nurse"]
+    assert [name for name, _ in chain(doc, "rebels and")] == ["the police"]
+    assert [name for name, _ in chain(doc, "The talks")] == ["Musa Dau", "Ali Garba", "Ruth Nyang"]
+
+
+def test_a_name_joined_by_and_is_one_source(nlp):
+    doc = run(nlp, "Attacks rose in March, according to the Centre for Peace and Security Research.")
+    assert "Security Research" not in {s.name for s in by_text(doc).values()}
+
+
 @needs_actor("military_ru")
 def test_state_ministry_gets_its_canonical_name_and_the_state_entry(nlp):
     doc = run(nlp, "Air defences shot down nine drones overnight, Russia's defence ministry said.\n\n"

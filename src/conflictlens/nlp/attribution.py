@@ -115,7 +115,12 @@ class Attribution:
         if chain is None:
             return cand.end
         after = cand.end
-        if cand.role == "role" and after + 1 < u_end and low[after] == ",":  # "according to a member, NAME."
+        others = self._conjuncts_after(st, cand, u_end)  # "according to residents, a nurse and the Red Cross"
+        for other in others:
+            chain += self._resolve(st, other, n, "according to") or []
+            after = other.end
+        if not others and cand.role == "role" and after + 1 < u_end and low[after] == ",":
+            # "according to a member, NAME."
             name = self.finder.name_cand(st, after + 1, u_end)
             if name is not None and self._only_punct(st, name.end, u_end):
                 named = self._named_role(st, name, cand)
@@ -146,19 +151,26 @@ class Attribution:
             if v > u_start and (low[v - 1] == "," or st.shapes[v - 1].quote) and \
                     low[v] not in lex["tell"] and low[v] not in lex["quote"]:  # '"...," said X.'
                 cand = st.cand_start.get(v + 1)
-                if cand is not None and self._only_punct(st, cand.end, u_end):
+                others = self._conjuncts_after(st, cand, u_end) if cand is not None else []
+                end = others[-1].end if others else cand.end if cand is not None else u_end
+                if cand is not None and self._only_punct(st, end, u_end):
                     chain = self._resolve(st, cand, n, label)
                     if chain:
+                        for other in others:  # '"...," said a nurse, a teacher and a doctor.'
+                            chain += self._resolve(st, other, n, label) or []
                         self._detect(st, chain, (st.idx[u_start], st.idx[v]), n, cand)
-                    return cand.end
+                    return end
             return v + 1
         chain = self._resolve(st, subject, n, label)
         if chain is None:
             return v + 1
-        conjunct = self._conjunct(st, u_start, subject)
-        if conjunct is not None:  # "local officials and residents said": both say so
-            chain = (self._resolve(st, conjunct, n, label) or []) + chain
-            subject = Candidate(conjunct.start, subject.end, subject.role, subject.source, head=subject.head)
+        conjuncts = self._conjuncts(st, u_start, subject)
+        if conjuncts:  # "local officials and residents said", "residents, a nurse and the police said": all say so
+            before: list[Source] = []
+            for conjunct in conjuncts:
+                before += self._resolve(st, conjunct, n, label) or []
+            chain = before + chain
+            subject = Candidate(conjuncts[0].start, subject.end, subject.role, subject.source, head=subject.head)
         k = self._skip_time(st, v + 1, u_end)
         outer: list[Source] = []
         if low[v] in lex["tell"] or (low[v] in lex["to"] and k < u_end and low[k] == "to"):
@@ -296,18 +308,50 @@ class Attribution:
             return self._appositive(st, u_start, j)
         return self._across_pp(st, u_start, j) or self.finder.name_cand_ending(st, u_start, j)
 
-    def _conjunct(self, st: _FrameState, u_start: int, subject: Candidate) -> Optional[Candidate]:
-        """'residents and a local official said': the first of two coordinated speakers, when the pair opens
-        its clause (sentence start, after a comma or a quotation mark), so an object is never taken for one."""
-        a = subject.start - 1
-        if a <= u_start or st.low[a] != "and":
-            return None
-        first = st.cand_end.get(a)
-        if first is None or first.source is None or first.role == "anaphor":
-            return None
-        if first.start > u_start and st.low[first.start - 1] != "," and not st.shapes[first.start - 1].quote:
-            return None
-        return first
+    def _conjuncts(self, st: _FrameState, u_start: int, subject: Candidate) -> list[Candidate]:
+        """'residents and a local official said', 'residents, a nurse(,) and a local official said': the speakers
+        coordinated before the last one, when the list opens its clause (sentence start, after a comma or a
+        quotation mark), so an object is never taken for one ('gunmen shot two soldiers, residents and a nurse
+        said': the soldiers are left out)."""
+        low = st.low
+        link = subject.start - 1
+        if link <= u_start or low[link] != "and":
+            return []
+        if low[link - 1] == "," and link - 1 > u_start:  # the serial comma
+            link -= 1
+        found: list[Candidate] = []
+        while link > u_start:
+            cand = st.cand_end.get(link)
+            if cand is None or cand.source is None or cand.role == "anaphor":
+                break
+            found.insert(0, cand)
+            link = cand.start - 1
+            if link <= u_start or low[link] != ",":
+                break
+        while found and found[0].start > u_start and low[found[0].start - 1] != "," and \
+                not st.shapes[found[0].start - 1].quote:
+            found.pop(0)
+        return found
+
+    def _conjuncts_after(self, st: _FrameState, first: Candidate, u_end: int) -> list[Candidate]:
+        """'according to residents(,) a nurse and the police': the sources coordinated after the `first`, when
+        an 'and' closes the list and the list ends its clause or a comma follows, so a clause after 'According
+        to X,' is never taken for one. A name in no list joins only a list of such names."""
+        low, k = st.low, first.end
+        found: list[Candidate] = []
+        while k + 1 < u_end and low[k] in (",", "and"):
+            last = low[k] == "and" or low[k + 1] == "and"
+            at = k + 2 if low[k] == "," and low[k + 1] == "and" else k + 1
+            cand = st.cand_start.get(at)
+            if cand is None and (found[-1] if found else first).role == "name":  # "Ahmed Ali and Musa Bello"
+                cand = self.finder.name_cand(st, at, u_end)  # (but "the Institute for Conflict and Security Studies")
+            if cand is None or cand.source is None or cand.role == "anaphor":
+                return []
+            found.append(cand)
+            k = cand.end
+            if last:
+                return found if k >= u_end or low[k] == "," or self._only_punct(st, k, u_end) else []
+        return []
 
     def _appositive(self, st: _FrameState, u_start: int, j: int) -> Optional[Candidate]:
         """'NAME, a spokesman for X, said', 'the governor, NAME, said', 'X, who ..., said': the speaker."""
