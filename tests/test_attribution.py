@@ -337,6 +337,36 @@ def test_a_name_joined_by_and_is_one_source(nlp):
     assert "Security Research" not in {s.name for s in by_text(doc).values()}
 
 
+@pytest.mark.parametrize("sentence, name", [
+    ("The Herald of Gbarnga reported that gunmen robbed a bus near the border.", "The Herald of Gbarnga"),
+    ("Gunmen robbed a bus near the border, the Voice of the Lofa Hills said.", "Voice of the Lofa Hills"),
+    ("According to Radio of the Republic of Liberia, gunmen robbed a bus near the border.",
+     "Radio of the Republic of Liberia"),
+    ("Gunmen robbed a bus near the border, the Courier of Voinjama station reported.", "Courier of Voinjama"),
+    ("Gunmen robbed a bus near the border, Community Radio Voice of Salala said.", "Community Radio Voice of Salala"),
+])
+def test_unlisted_outlet_names_go_on_after_of(nlp, sentence, name):
+    doc = run(nlp, sentence)
+    [(source_name, verb)] = chain(doc, "gunmen" if sentence.startswith(("The Herald", "According")) else "Gunmen")
+    assert source_name == name and verb in ("reported", "said", "according to")
+    source = next(s for s in by_text(doc).values() if s.name == name)
+    assert source.kind == "outlet"
+
+
+def test_listed_outlet_names_with_of_and_longer_unlisted_ones(nlp):
+    doc = run(nlp, "Voice of America reported that the ferry sank. The Times of Malta said the crew was rescued. "
+                   "A reporter for the Times of India said the port closed.")
+    assert chain(doc, "the ferry") == [("Voice of America", "reported")]
+    assert chain(doc, "the crew") == [("The Times of Malta", "said")]  # not the listed The Times
+    reporter = by_text(doc)["A reporter for the Times of India"]
+    assert (reporter.kind, reporter.affiliation) == ("journalist", "The Times of India")
+
+
+def test_of_after_an_outlet_name_that_is_no_name(nlp):
+    doc = run(nlp, "A farmer told the Lofa Herald of Monday's raid on the village.")
+    assert "Lofa Herald" in by_text(doc)
+
+
 @needs_actor("military_ru")
 def test_state_ministry_gets_its_canonical_name_and_the_state_entry(nlp):
     doc = run(nlp, "Air defences shot down nine drones overnight, Russia's defence ministry said.\n\n"

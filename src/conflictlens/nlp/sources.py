@@ -181,6 +181,7 @@ class DocState:
     cand_end: dict[int, Candidate] = field(default_factory=dict)
     covered: dict[int, Candidate] = field(default_factory=dict)
     mentions: dict[tuple[int, int], Source] = field(default_factory=dict)
+    unlisted_outlets: dict[int, Candidate] = field(default_factory=dict)  # outlets named like outlets, by start
 
     def covering_actor(self, i: int) -> Optional[Marked]:
         return self.actor_at.get(i)
@@ -438,6 +439,8 @@ class SourceFinder:
                     break
                 if not described and nxt < unit_end and st.shapes[nxt].cap and nxt not in st.times:
                     break  # part of a longer name ("CNN Turk", "The National Guard")
+                if not described and low[e - 1] in lex["outlet_endings"] and self._of_name(st, e, unit_end) > e:
+                    break  # a longer name in no list, left to the rule below: "the Times of Malta"
                 if any(a.start < e and a.end > s and (a.start < s or a.end > e) for a in st.actors):
                     break
                 entry = self.kb.outlets[oid]
@@ -452,15 +455,36 @@ class SourceFinder:
         for i in [i for i in st.looked_at if low[i] in endings]:  # unlisted outlets named like outlets: "Tigris Wire"
             if not st.shapes[i].cap or i in known or i in st.actor_at:
                 continue
-            unit_start = st.units[st.unit_of[i]][0]
+            unit_start, unit_end = st.units[st.unit_of[i]]
             start = i
             while start > unit_start and (self._capitalised(st, start - 1, unit_start) or (
                     st.shapes[start - 1].cap and start - 1 == unit_start)) and start - 1 not in known:
                 start -= 1
-            if start < i and not any(j in st.actor_at for j in range(start, i)):
-                found.append(Candidate(start, i + 1, "outlet", Source(name=st.text_of(start, i + 1), kind="outlet",
-                                                                  span=st.chars(start, i + 1))))
+            end = self._of_name(st, i + 1, unit_end)  # "The Herald of Lagos", "Radio of the Republic of Kenya"
+            if (start < i or end > i + 1) and not any(j in st.actor_at for j in range(start, i)):
+                name = st.text_of(start, end)
+                if end > i + 1:  # a new name of this kind: with its article and a descriptor after it, as listed ones
+                    if start > unit_start and low[start - 1] == "the":
+                        start -= 1
+                    described = st.mark_starting(end, "descriptor")  # "the Voice of Kivu radio station"
+                    end = described[0] if described and described[0] <= unit_end else end
+                cand = Candidate(start, end, "outlet", Source(name=name, kind="outlet", span=st.chars(start, end)))
+                found.append(cand)
+                st.unlisted_outlets[cand.start] = cand
         return found
+
+    def _of_name(self, st: DocState, k: int, unit_end: int) -> int:
+        """End of the 'of (the) Name' parts that go on an outlet's name at word k ('... of the Republic of
+        Kenya'); k itself when none does. A name followed by "'s" is the outlet's object, not its name."""
+        low = st.low
+        end = k
+        while end + 1 < unit_end and low[end] == "of":
+            at = end + 2 if low[end + 1] == "the" else end + 1
+            run = self._name_run(st, at, unit_end) if at < unit_end and self._capitalised(st, at, -1) else at
+            if run == at or (run < unit_end and low[run] == "'s"):
+                break
+            end = run
+        return end
 
     def _outlet_modifiers(self, st: DocState, left: int, unit_start: int) -> int:
         """Extend 'newspaper X' leftwards over 'the Qatari', "Iran's semi-official", 'the Beirut-based'."""
@@ -861,6 +885,9 @@ class SourceFinder:
             if actor is not None:
                 value = self._actor_affiliation(actor)[1]
                 return actor.end, value, actor
+            unlisted = st.unlisted_outlets.get(at)  # "a spokesman for Radio of the Republic of X"
+            if unlisted is not None and unlisted.end <= unit_end:
+                return unlisted.end, unlisted.source.name, None
             outlet = st.mark_starting(at, "outlet")
             if outlet is not None:
                 described = st.mark_starting(outlet[0], "descriptor")  # "the Tasnim news agency"
