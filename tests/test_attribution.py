@@ -9,7 +9,8 @@ import yaml
 
 from conflictlens.kb import get_kb
 from conflictlens.model import Document
-from conflictlens.nlp.attribution import LEXICON_PATH, attribution_at
+from conflictlens.nlp.attribution import attribution_at
+from conflictlens.nlp.sources import LEXICON_PATH
 
 PUBLISHED = dt.date(2024, 3, 14)
 
@@ -305,6 +306,65 @@ def test_coordinated_speakers_both_vouch(nlp):
                    "The army fought the rebels and officials said little about it.")
     assert chain(doc, "Militants") == [("local officials", "said"), ("two residents", "said")]
     assert "the rebels" not in by_text(doc)  # the object of 'fought' is no speaker
+
+
+@pytest.mark.parametrize("sentence", [
+    "Residents, a nurse and two local officials said the militia burned a granary near Kaga.",
+    "Residents, a nurse, and two local officials said the militia burned a granary near Kaga.",
+    "The militia burned a granary near Kaga, residents, a nurse and two local officials said.",
+    "According to residents, a nurse and two local officials, the militia burned a granary near Kaga.",
+    "The militia burned a granary near Kaga, according to residents, a nurse and two local officials.",
+    '"They came at night and burned the granary," said residents, a nurse and two local officials.',
+])
+def test_three_coordinated_speakers_all_vouch(nlp, sentence):
+    doc = run(nlp, sentence)
+    at = "They came" if "They came" in sentence else "the militia" if "the militia" in sentence else "The militia"
+    assert [name for name, _ in chain(doc, at)] == ["residents", "a nurse", "two local officials"]
+    assert {"residents", "a nurse", "two local officials"} <= {s.name for s in by_text(doc).values() if s.verb}
+
+
+def test_coordinated_speakers_leave_objects_and_clauses_out(nlp):
+    doc = run(nlp, "Soldiers shot three porters, two teachers and a nurse said. According to the police, the "
+                   "rebels and the army clashed at dawn. The talks failed, according to Musa Dau, Ali Garba and "
+                   "Ruth Nyang.")
+    assert [name for name, _ in chain(doc, "Soldiers")] == ["two teachers", "a nurse"]
+    assert [name for name, _ in chain(doc, "rebels and")] == ["the police"]
+    assert [name for name, _ in chain(doc, "The talks")] == ["Musa Dau", "Ali Garba", "Ruth Nyang"]
+
+
+def test_a_name_joined_by_and_is_one_source(nlp):
+    doc = run(nlp, "Attacks rose in March, according to the Centre for Peace and Security Research.")
+    assert "Security Research" not in {s.name for s in by_text(doc).values()}
+
+
+@pytest.mark.parametrize("sentence, name", [
+    ("The Herald of Gbarnga reported that gunmen robbed a bus near the border.", "The Herald of Gbarnga"),
+    ("Gunmen robbed a bus near the border, the Voice of the Lofa Hills said.", "Voice of the Lofa Hills"),
+    ("According to Radio of the Republic of Liberia, gunmen robbed a bus near the border.",
+     "Radio of the Republic of Liberia"),
+    ("Gunmen robbed a bus near the border, the Courier of Voinjama station reported.", "Courier of Voinjama"),
+    ("Gunmen robbed a bus near the border, Community Radio Voice of Salala said.", "Community Radio Voice of Salala"),
+])
+def test_unlisted_outlet_names_go_on_after_of(nlp, sentence, name):
+    doc = run(nlp, sentence)
+    [(source_name, verb)] = chain(doc, "gunmen" if sentence.startswith(("The Herald", "According")) else "Gunmen")
+    assert source_name == name and verb in ("reported", "said", "according to")
+    source = next(s for s in by_text(doc).values() if s.name == name)
+    assert source.kind == "outlet"
+
+
+def test_listed_outlet_names_with_of_and_longer_unlisted_ones(nlp):
+    doc = run(nlp, "Voice of America reported that the ferry sank. The Times of Malta said the crew was rescued. "
+                   "A reporter for the Times of India said the port closed.")
+    assert chain(doc, "the ferry") == [("Voice of America", "reported")]
+    assert chain(doc, "the crew") == [("The Times of Malta", "said")]  # not the listed The Times
+    reporter = by_text(doc)["A reporter for the Times of India"]
+    assert (reporter.kind, reporter.affiliation) == ("journalist", "The Times of India")
+
+
+def test_of_after_an_outlet_name_that_is_no_name(nlp):
+    doc = run(nlp, "A farmer told the Lofa Herald of Monday's raid on the village.")
+    assert "Lofa Herald" in by_text(doc)
 
 
 @needs_actor("military_ru")
