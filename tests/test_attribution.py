@@ -354,12 +354,23 @@ def test_unlisted_outlet_names_go_on_after_of(nlp, sentence, name):
 
 
 def test_listed_outlet_names_with_of_and_longer_unlisted_ones(nlp):
-    doc = run(nlp, "Voice of America reported that the ferry sank. The Times of Malta said the crew was rescued. "
+    doc = run(nlp, "Voice of America reported that the ferry sank. The Times of Lofa said the crew was rescued. "
                    "A reporter for the Times of India said the port closed.")
     assert chain(doc, "the ferry") == [("Voice of America", "reported")]
-    assert chain(doc, "the crew") == [("The Times of Malta", "said")]  # not the listed The Times
+    assert chain(doc, "the crew") == [("The Times of Lofa", "said")]  # not the listed The Times
     reporter = by_text(doc)["A reporter for the Times of India"]
     assert (reporter.kind, reporter.affiliation) == ("journalist", "The Times of India")
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Gunmen shot two guards near Tripoli, the Daily Star of Lebanon reported.", "The Daily Star (Lebanon)"),
+    ("Police detained five protesters in Belgrade, Radio Television of Serbia said.", "Radio Television of Serbia"),
+    ("Bandits seized twelve farmers near Gusau, Voice of Nigeria reported.", "Voice of Nigeria"),
+])
+def test_listed_outlets_whose_names_hold_of(nlp, text, name):
+    doc = run(nlp, text)
+    sources = [s for s in by_text(doc).values() if s.kind == "outlet"]
+    assert [s.name for s in sources] == [name]
 
 
 def test_of_after_an_outlet_name_that_is_no_name(nlp):
