@@ -125,3 +125,13 @@ def test_unnamed_speaker_after_a_time_and_no_speaker_read_into_talks(extractor):
     assert threat.speaker is not None and "month" not in threat.speaker.text.lower()
     talks = one(extractor, "Peace talks between the two neighbours are due to resume next month.", "negotiation")
     assert talks.speaker is None
+
+
+def test_demand_of_a_protest_is_the_protesters(extractor):
+    text = "In Kisumu, about 200 fishermen marched to the county offices on Monday to demand compensation for their nets."
+    demand = one(extractor, text, "demand")
+    assert demand.text == "to demand compensation for their nets"
+    assert demand.speaker.name == "Protesters (Kenya)"
+    demand = one(extractor, "Angry farmers blocked the main road outside Tamale for hours, demanding fuel subsidies.",
+                 "demand")
+    assert demand.text == "demanding fuel subsidies" and demand.speaker.name == "Protesters (Ghana)"

@@ -61,6 +61,8 @@ class Cues:
     subject_skips: frozenset = frozenset()
     pronouns: frozenset = frozenset()
     participles: frozenset = frozenset()
+    crowd_kinds: frozenset = frozenset()
+    crowd_events: frozenset = frozenset()
     by_first: dict = None  # first word -> its (cue, kind) pairs of `kinds`, in their order
 
 
@@ -82,7 +84,8 @@ def get_cues() -> Cues:
     return Cues(pairs, phrases(lex.get("present")), words("conditional_modals"), words("conditional_links"),
                 words("need_speaker"), words("auxiliaries"), words("reporting_tail"), words("group_heads"),
                 words("clause_final_denials"), words("dropped_auxiliaries"), words("clause_openers"),
-                words("subject_skips"), words("subject_pronouns"), words("reporting_participles"), _index(pairs))
+                words("subject_skips"), words("subject_pronouns"), words("reporting_participles"),
+                words("crowd_kinds"), frozenset(lex.get("crowd_event_types") or []), _index(pairs))
 
 
 def _generic(actor: Actor) -> bool:
@@ -111,6 +114,9 @@ class StatementFinder:
         self.cues = get_cues()
         # the words a statement can open at: a cue's first word, a clause-final denial, a conditional modal
         self.starts = self.cues.by_first.keys() | self.cues.final_denials | self.cues.modals
+        # (trigger start, trigger end, actor1) of the protests and riots, by character offset
+        self.crowds = [(e.trigger.start, e.trigger.end, e.actor1) for e in doc._.events or []
+                       if e.event_type in self.cues.crowd_events and e.actor1 is not None]
 
     def run(self) -> list[Statement]:
         statements = []
@@ -221,13 +227,28 @@ class StatementFinder:
         mention = self.doc[start:head + 1]
         return span._.actor.model_copy(update={"text": mention.text, "span": (mention.start_char, mention.end_char)})
 
+    def _crowd(self, sent: Sentence, cue_start: int) -> Optional[Actor]:
+        """The crowd of a protest or riot whose trigger comes before the cue in its sentence, with no
+        reporting verb between ("traders marched on Tuesday to demand ...", "blocked the road,
+        demanding ..."): the protesters make the demand."""
+        table = token_table(self.doc)
+        lo, cue_char = table.idx[sent.start], table.idx[cue_start]
+        before = [(end, actor) for start, end, actor in self.crowds if lo <= start and end <= cue_char]
+        if not before:
+            return None
+        end, actor = max(before, key=lambda pair: pair[0])
+        between = range(bisect.bisect_left(table.idx, end), cue_start)
+        return None if any(self.words[k] in self.cues.tail for k in between) else actor
+
     def _speaker(self, sent: Sentence, cue_start: int, actors: list[Span], chain: list[Source],
-                 own_clause: bool = False, needed: bool = True) -> Optional[Union[Actor, Source]]:
+                 own_clause: bool = False, needed: bool = True, kind: str = "") -> Optional[Union[Actor, Source]]:
         subject = self._subject(sent, cue_start, actors)
         if subject is not None:
             return subject
         if own_clause and (phrase := self._subject_phrase(sent, cue_start, actors)) is not None:
             return phrase
+        if kind in self.cues.crowd_kinds and (crowd := self._crowd(sent, cue_start)) is not None:
+            return crowd
         if chain:
             return chain[-1]
         before = [s for s in actors if s.end <= cue_start and cue_start - s.end <= FALLBACK_REACH
@@ -314,7 +335,7 @@ class StatementFinder:
         doc = self.doc
         table = token_table(doc)
         chain = attribution_at(doc, table.idx[cue_start])
-        speaker = self._speaker(sent, cue_start, actors, chain, own_clause, kind in self.cues.need_speaker)
+        speaker = self._speaker(sent, cue_start, actors, chain, own_clause, kind in self.cues.need_speaker, kind)
         if speaker is None and kind in self.cues.need_speaker:
             return None
         end = self._clause_end(sent, cue_end)
