@@ -135,3 +135,13 @@ def test_demand_of_a_protest_is_the_protesters(extractor):
     demand = one(extractor, "Angry farmers blocked the main road outside Tamale for hours, demanding fuel subsidies.",
                  "demand")
     assert demand.text == "demanding fuel subsidies" and demand.speaker.name == "Protesters (Ghana)"
+
+
+def test_own_action_in_the_speakers_quoted_words_is_a_claim(extractor):
+    text = 'The navy said it had sunk "three pirate skiffs" near the islands on Sunday and that patrols went on.'
+    claim = one(extractor, text, "claim")
+    assert claim.text == 'it had sunk "three pirate skiffs" near the islands on Sunday'
+    assert claim.speaker is not None and claim.speaker.name.lower() == "the navy"
+    # told plainly, the action is the report of an event, not a claim
+    assert [s for s in statements(extractor, "The navy said it had rescued 40 fishermen near the islands.")
+            if s.kind == "claim"] == []

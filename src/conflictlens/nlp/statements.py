@@ -63,6 +63,7 @@ class Cues:
     participles: frozenset = frozenset()
     crowd_kinds: frozenset = frozenset()
     crowd_events: frozenset = frozenset()
+    quoted_claims: list = None  # openers of a claim when the verb after them opens a quotation ("it had killed \"...")
     by_first: dict = None  # first word -> its (cue, kind) pairs of `kinds`, in their order
 
 
@@ -85,7 +86,8 @@ def get_cues() -> Cues:
                 words("need_speaker"), words("auxiliaries"), words("reporting_tail"), words("group_heads"),
                 words("clause_final_denials"), words("dropped_auxiliaries"), words("clause_openers"),
                 words("subject_skips"), words("subject_pronouns"), words("reporting_participles"),
-                words("crowd_kinds"), frozenset(lex.get("crowd_event_types") or []), _index(pairs))
+                words("crowd_kinds"), frozenset(lex.get("crowd_event_types") or []), phrases(lex.get("quoted_claims")),
+                _index(pairs))
 
 
 def _generic(actor: Actor) -> bool:
@@ -113,7 +115,8 @@ class StatementFinder:
         self.words = lower_words(doc)
         self.cues = get_cues()
         # the words a statement can open at: a cue's first word, a clause-final denial, a conditional modal
-        self.starts = self.cues.by_first.keys() | self.cues.final_denials | self.cues.modals
+        self.starts = (self.cues.by_first.keys() | self.cues.final_denials | self.cues.modals
+                       | {opener[0] for opener in self.cues.quoted_claims})
         # (trigger start, trigger end, actor1) of the protests and riots, by character offset
         self.crowds = [(e.trigger.start, e.trigger.end, e.actor1) for e in doc._.events or []
                        if e.event_type in self.cues.crowd_events and e.actor1 is not None]
@@ -142,6 +145,9 @@ class StatementFinder:
                     cue, kind = (self.words[i],), "denial"
                     start = self._clause_start(sent, i)
                     own_clause = True
+                elif (quoted := self._quoted_claim(sent, i)) is not None:
+                    cue, kind = quoted, "claim"
+                    start = i
                 elif self.words[i] in self.cues.modals and self._conditional(sent, i):
                     cue, kind = (self.words[i],), "threat"
                     actors = self._actors(sent, mentions, mention_starts) if actors is None else actors
@@ -172,6 +178,16 @@ class StatementFinder:
         while k > sent.start and self.words[k - 1] not in (",", ";", "(", "–", "—"):
             k -= 1
         return k
+
+    def _quoted_claim(self, sent: Sentence, i: int) -> Optional[tuple[str, ...]]:
+        """'it had <verb> "<the speaker's words>"': an organisation telling of its own action in words the
+        outlet quotes rather than vouches for (said it had killed "several terrorists"); the opener and verb."""
+        for opener in self.cues.quoted_claims:
+            k = i + len(opener)  # the verb
+            if (k + 1 < sent.end and tuple(self.words[i:k]) == opener and self.doc[k].is_alpha
+                    and self.doc[k + 1].is_quote):
+                return (*opener, self.words[k])
+        return None
 
     def _conditional(self, sent: Sentence, i: int) -> bool:
         """'would <verb> ... if ...' within one clause."""
@@ -322,8 +338,9 @@ class StatementFinder:
                 break
             if w[k] == "," and any(w[x] in self.cues.tail for x in range(k + 1, min(sent.end, k + 5))):
                 break
-            if w[k] == "and" and k + 1 < sent.end and (w[k + 1] in self.cues.tail or _cue_at(w, k + 1, self.cues)):
-                break  # "demanding X and warned that ...": the next statement
+            if w[k] == "and" and k + 1 < sent.end and (w[k + 1] in self.cues.tail or w[k + 1] == "that"
+                                                       or _cue_at(w, k + 1, self.cues)):
+                break  # "demanding X and warned that ...", "said it had X and that ...": the next statement
             k += 1
         while k > sent.start and (self.doc[k - 1].is_punct and not self.doc[k - 1].is_quote
                                   or self.doc[k - 1].is_space):
