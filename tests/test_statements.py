@@ -145,3 +145,17 @@ def test_own_action_in_the_speakers_quoted_words_is_a_claim(extractor):
     # told plainly, the action is the report of an event, not a claim
     assert [s for s in statements(extractor, "The navy said it had rescued 40 fishermen near the islands.")
             if s.kind == "claim"] == []
+
+
+def test_reported_intention_is_a_threat_or_a_position(extractor):
+    threat = one(extractor, 'The interior minister told reporters on Monday that the rebels would be "hunted down".', "threat")
+    assert threat.text == 'the rebels would be "hunted down"'
+    assert threat.date.date == dt.date(2024, 5, 6)
+    other = one(extractor, "The governor said on Tuesday the army would deploy two more battalions to the district.",
+                "other")
+    assert other.text == "the army would deploy two more battalions to the district"
+    assert other.speaker is not None and "army" not in other.speaker.name.lower()  # the governor speaks
+    text = 'The president said she would not resign and would "answer every attack on the republic".'
+    assert [s.kind for s in statements(extractor, text)] == ["threat"]
+    assert [s.kind for s in statements(extractor, "The president said she would not resign before the vote.")] == ["other"]
+    assert statements(extractor, "The minister said there would be no change to the curfew.") == []

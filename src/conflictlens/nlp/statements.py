@@ -3,12 +3,15 @@ and attribution.
 
 A cue phrase of lexicon/statements.yaml opens a statement ("vowed to retaliate", "demanded the
 withdrawal", "talks reached a standstill", "denied any involvement", "its fighters had ...", "is
-moving toward ..."); so does a conditional "<subject> would <verb> ... if ..." (a threat). The
-statement keeps
+moving toward ..."); so do a conditional "<subject> would <verb> ... if ..." (a threat), a reported
+intention "said (that) <subject> would <verb> ..." (a threat or a position) and an own action told in
+quoted words, 'said it had killed "several terrorists"' (a claim). The statement keeps
   * text: the words from the cue to the end of its clause (before a trailing ", X said");
   * speaker: the actor just before the cue ("Kigali denies", "the group would", an anaphor such
     as "the group" read as the nearest group named before), else the innermost source of the
-    reporting frame around it, else the nearest actor before it in the sentence;
+    reporting frame around it, else the nearest actor before it in the sentence; a demand made
+    by a protest of its sentence ("marched to demand ...") is the crowd's, and a reported
+    intention is its reporter's ("the governor said the army would ...");
   * date: the sentence's time expression, else bounded by the publication day;
   * attribution: the reporting chain around the cue (nlp/attribution.py), outermost first;
   * evidence: the sentence.
@@ -40,9 +43,11 @@ SUBJECT_REACH = 1     # words between a subject and its cue (after auxiliaries a
 FALLBACK_REACH = 8    # how far back the nearest actor may stand when nothing closer speaks
 SUBJECT_PHRASE_WORDS = 6  # the longest clause opening read as an unnamed speaker
 CONDITION_REACH = 14  # words from "would" to its "if"
+INTENTION_REACH = 16  # words from "said" to the "would" of what was said
 SPEAKER_KINDS = frozenset({"state", "state_forces", "militia", "umbrella", "rebel", "terrorist", "political",
                            "civilians", "company", "person", "unidentified", "other"})
 CLAUSE_ENDS = frozenset({";", "–", "—"})
+QUOTE_MARKS = frozenset({'"', "“", "”", "«", "»"})  # quotation marks (an apostrophe is no quotation)
 
 
 @dataclass
@@ -63,6 +68,8 @@ class Cues:
     participles: frozenset = frozenset()
     crowd_kinds: frozenset = frozenset()
     crowd_events: frozenset = frozenset()
+    negations: frozenset = frozenset()
+    hostile: frozenset = frozenset()
     quoted_claims: list = None  # openers of a claim when the verb after them opens a quotation ("it had killed \"...")
     by_first: dict = None  # first word -> its (cue, kind) pairs of `kinds`, in their order
 
@@ -86,8 +93,8 @@ def get_cues() -> Cues:
                 words("need_speaker"), words("auxiliaries"), words("reporting_tail"), words("group_heads"),
                 words("clause_final_denials"), words("dropped_auxiliaries"), words("clause_openers"),
                 words("subject_skips"), words("subject_pronouns"), words("reporting_participles"),
-                words("crowd_kinds"), frozenset(lex.get("crowd_event_types") or []), phrases(lex.get("quoted_claims")),
-                _index(pairs))
+                words("crowd_kinds"), frozenset(lex.get("crowd_event_types") or []), words("negations"),
+                words("threat_words"), phrases(lex.get("quoted_claims")), _index(pairs))
 
 
 def _generic(actor: Actor) -> bool:
@@ -137,7 +144,15 @@ class StatementFinder:
             for i in at:
                 found = _cue_at(self.words, i, self.cues)
                 own_clause = False  # "a charge X denies": X, not the reporter of the sentence, denies
-                if found is not None:
+                cue_start, reported = i, None
+                intention = None
+                if self.words[i] in self.cues.modals and (found is None or found[1] == "other") \
+                        and not self._conditional(sent, i):
+                    intention = self._intention(sent, i)  # "said the army would ...", before "would send"
+                if intention is not None:
+                    kind, start, said = intention
+                    cue, cue_start, reported = (self.words[i],), start, (i, said)
+                elif found is not None:
                     cue, kind = found
                     start = i
                     own_clause = kind == "denial" and self._ends_clause(sent, i + len(cue))  # "which X denied."
@@ -157,7 +172,7 @@ class StatementFinder:
                 if kind in kinds_seen:
                     continue
                 actors = self._actors(sent, mentions, mention_starts) if actors is None else actors
-                statement = self._statement(sent, actors, kind, start, i, i + len(cue), own_clause)
+                statement = self._statement(sent, actors, kind, start, cue_start, i + len(cue), own_clause, reported)
                 if statement is not None:
                     kinds_seen.add(kind)
                     statements.append(statement)
@@ -185,9 +200,41 @@ class StatementFinder:
         for opener in self.cues.quoted_claims:
             k = i + len(opener)  # the verb
             if (k + 1 < sent.end and tuple(self.words[i:k]) == opener and self.doc[k].is_alpha
-                    and self.doc[k + 1].is_quote):
+                    and self.words[k + 1] in QUOTE_MARKS):
                 return (*opener, self.words[k])
         return None
+
+    def _intention(self, sent: Sentence, i: int) -> Optional[tuple[str, int, int]]:
+        """'said (that) <subject> would <verb> ...': a reported intention, with the start of its subject and
+        the reporting verb. A threat when a part of it ('would X and would Y') is not negated and quotes the
+        speaker, is a passive done to others ('would be dealt with') or names force (threat_words); else a
+        position ("other")."""
+        w = self.words
+        r = next((k for k in range(i - 1, max(sent.start, i - INTENTION_REACH) - 1, -1)
+                  if w[k] in self.cues.tail or w[k] in self.cues.participles or w[k] in (",", ";", ":")), None)
+        if r is None or w[r] not in self.cues.tail and w[r] not in self.cues.participles:
+            return None
+        that = [k for k in range(r + 1, i) if w[k] == "that"]
+        start = that[-1] + 1 if that else r + 1
+        start = max([start] + [span.end for span in spans_in(self.doc, "times", start, i)])  # "said on Friday he"
+        if start >= i or self.doc[start].is_punct and not self.doc[start].is_quote or w[start:i] == ["there"]:
+            return None  # "there would be no talks": no one's intention
+        end = self._clause_end(sent, i + 1)
+        parts, k = [], i
+        for x in range(i + 1, end):
+            if w[x] == "and" and x + 1 < end and w[x + 1] in self.cues.modals:
+                parts.append((k, x))
+                k = x + 1
+        parts.append((k, end))
+        for lo, hi in parts:
+            after = [x for x in range(lo + 1, hi) if w[x] not in QUOTE_MARKS]
+            if not after or w[after[0]] in self.cues.negations:
+                continue
+            quoted = any(w[x] in QUOTE_MARKS for x in range(lo + 1, hi))
+            passive = w[after[0]] == "be" and len(after) > 1 and w[after[1]] not in ("a", "an", "the", "no")
+            if quoted or passive or any(w[x] in self.cues.hostile for x in after):
+                return "threat", start, r
+        return "other", start, r
 
     def _conditional(self, sent: Sentence, i: int) -> bool:
         """'would <verb> ... if ...' within one clause."""
@@ -348,11 +395,18 @@ class StatementFinder:
         return k
 
     def _statement(self, sent: Sentence, actors: list[Span], kind: str, start: int, cue_start: int,
-                   cue_end: int, own_clause: bool = False) -> Optional[Statement]:
+                   cue_end: int, own_clause: bool = False,
+                   reported: Optional[tuple[int, int]] = None) -> Optional[Statement]:
+        """The statement of a cue; `reported`: the modal of a reported intention and its reporting verb, where
+        its reporting frame and, without one, its speaker are read."""
         doc = self.doc
         table = token_table(doc)
-        chain = attribution_at(doc, table.idx[cue_start])
-        speaker = self._speaker(sent, cue_start, actors, chain, own_clause, kind in self.cues.need_speaker, kind)
+        chain = attribution_at(doc, table.idx[cue_start if reported is None else reported[0]])
+        if reported is not None and chain:
+            speaker = chain[-1]  # "X said the army would ...": X speaks, not the army
+        else:
+            speaker = self._speaker(sent, cue_start if reported is None else reported[1], actors, chain, own_clause,
+                                    kind in self.cues.need_speaker, kind)
         if speaker is None and kind in self.cues.need_speaker:
             return None
         end = self._clause_end(sent, cue_end)
