@@ -159,3 +159,7 @@ def test_reported_intention_is_a_threat_or_a_position(extractor):
     assert [s.kind for s in statements(extractor, text)] == ["threat"]
     assert [s.kind for s in statements(extractor, "The president said she would not resign before the vote.")] == ["other"]
     assert statements(extractor, "The minister said there would be no change to the curfew.") == []
+    text = ('The district governor, a retired colonel, visited the wounded in hospital and said the curfew would stay '
+            'in place.')
+    other = one(extractor, text, "other")
+    assert other.speaker.text == "The district governor"  # the subject of the sentence reports it

@@ -407,6 +407,8 @@ class StatementFinder:
         else:
             speaker = self._speaker(sent, cue_start if reported is None else reported[1], actors, chain, own_clause,
                                     kind in self.cues.need_speaker, kind)
+            if speaker is None and reported is not None:
+                speaker = self._sentence_subject(sent, actors)  # "X condemned the attack and said ..."
         if speaker is None and kind in self.cues.need_speaker:
             return None
         end = self._clause_end(sent, cue_end)
