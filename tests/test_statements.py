@@ -163,3 +163,11 @@ def test_reported_intention_is_a_threat_or_a_position(extractor):
             'in place.')
     other = one(extractor, text, "other")
     assert other.speaker.text == "The district governor"  # the subject of the sentence reports it
+
+
+def test_quoted_claim_after_saying_has_its_own_subject(extractor):
+    text = 'Al-Shabaab claimed the ambush in a video, saying the convoy had been "punished for its crimes".'
+    claim = one(extractor, text, "claim")
+    assert claim.text == 'the convoy had been "punished for its crimes"' and claim.speaker.kb_id == "al_shabaab"
+    claim = one(extractor, 'Hamas claimed the raid, saying the fighters had freed "dozens of prisoners".', "claim")
+    assert claim.text == 'the fighters had freed "dozens of prisoners"'

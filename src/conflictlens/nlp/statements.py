@@ -44,6 +44,7 @@ FALLBACK_REACH = 8    # how far back the nearest actor may stand when nothing cl
 SUBJECT_PHRASE_WORDS = 6  # the longest clause opening read as an unnamed speaker
 CONDITION_REACH = 14  # words from "would" to its "if"
 INTENTION_REACH = 16  # words from "said" to the "would" of what was said
+QUOTED_SUBJECT_WORDS = 4  # the longest subject of a quoted claim after "saying" ("the convoy")
 SPEAKER_KINDS = frozenset({"state", "state_forces", "militia", "umbrella", "rebel", "terrorist", "political",
                            "civilians", "company", "person", "unidentified", "other"})
 CLAUSE_ENDS = frozenset({";", "–", "—"})
@@ -71,6 +72,7 @@ class Cues:
     negations: frozenset = frozenset()
     hostile: frozenset = frozenset()
     quoted_claims: list = None  # openers of a claim when the verb after them opens a quotation ("it had killed \"...")
+    claim_auxiliaries: frozenset = frozenset()  # their last words ("had", "has")
     by_first: dict = None  # first word -> its (cue, kind) pairs of `kinds`, in their order
 
 
@@ -94,7 +96,8 @@ def get_cues() -> Cues:
                 words("clause_final_denials"), words("dropped_auxiliaries"), words("clause_openers"),
                 words("subject_skips"), words("subject_pronouns"), words("reporting_participles"),
                 words("crowd_kinds"), frozenset(lex.get("crowd_event_types") or []), words("negations"),
-                words("threat_words"), phrases(lex.get("quoted_claims")), _index(pairs))
+                words("threat_words"), phrases(lex.get("quoted_claims")),
+                frozenset(opener[-1] for opener in phrases(lex.get("quoted_claims"))), _index(pairs))
 
 
 def _generic(actor: Actor) -> bool:
@@ -123,7 +126,7 @@ class StatementFinder:
         self.cues = get_cues()
         # the words a statement can open at: a cue's first word, a clause-final denial, a conditional modal
         self.starts = (self.cues.by_first.keys() | self.cues.final_denials | self.cues.modals
-                       | {opener[0] for opener in self.cues.quoted_claims})
+                       | {opener[0] for opener in self.cues.quoted_claims} | self.cues.participles)
         # (trigger start, trigger end, actor1) of the protests and riots, by character offset
         self.crowds = [(e.trigger.start, e.trigger.end, e.actor1) for e in doc._.events or []
                        if e.event_type in self.cues.crowd_events and e.actor1 is not None]
@@ -161,8 +164,8 @@ class StatementFinder:
                     start = self._clause_start(sent, i)
                     own_clause = True
                 elif (quoted := self._quoted_claim(sent, i)) is not None:
-                    cue, kind = quoted, "claim"
-                    start = i
+                    start, cue_end = quoted
+                    cue, kind = tuple(self.words[i:cue_end]), "claim"
                 elif self.words[i] in self.cues.modals and self._conditional(sent, i):
                     cue, kind = (self.words[i],), "threat"
                     actors = self._actors(sent, mentions, mention_starts) if actors is None else actors
@@ -194,15 +197,26 @@ class StatementFinder:
             k -= 1
         return k
 
-    def _quoted_claim(self, sent: Sentence, i: int) -> Optional[tuple[str, ...]]:
+    def _quoted_claim(self, sent: Sentence, i: int) -> Optional[tuple[int, int]]:
         """'it had <verb> "<the speaker's words>"': an organisation telling of its own action in words the
-        outlet quotes rather than vouches for (said it had killed "several terrorists"); the opener and verb."""
+        outlet quotes rather than vouches for (said it had killed "several terrorists"); after "saying" any
+        short subject will do ('claimed the attack, saying the convoy had been "targeted for ..."'). The
+        start of the claim and the end of its cue (the verb)."""
+        w = self.words
         for opener in self.cues.quoted_claims:
             k = i + len(opener)  # the verb
-            if (k + 1 < sent.end and tuple(self.words[i:k]) == opener and self.doc[k].is_alpha
-                    and self.words[k + 1] in QUOTE_MARKS):
-                return (*opener, self.words[k])
-        return None
+            if k + 1 < sent.end and tuple(w[i:k]) == opener and self.doc[k].is_alpha and w[k + 1] in QUOTE_MARKS:
+                return i, k + 1
+        if w[i] not in self.cues.participles:
+            return None
+        had = next((k for k in range(i + 2, min(sent.end, i + 2 + QUOTED_SUBJECT_WORDS))
+                    if w[k] in self.cues.claim_auxiliaries or not self.doc[k].is_alpha), None)
+        if had is None or w[had] not in self.cues.claim_auxiliaries:
+            return None
+        k = had + 1 + int(had + 1 < sent.end and w[had + 1] == "been")
+        if k < sent.end and w[k] not in QUOTE_MARKS and self.doc[k].is_alpha:
+            k += 1  # the verb
+        return (i + 1, k) if k < sent.end and w[k] in QUOTE_MARKS else None
 
     def _intention(self, sent: Sentence, i: int) -> Optional[tuple[str, int, int]]:
         """'said (that) <subject> would <verb> ...': a reported intention, with the start of its subject and
