@@ -171,3 +171,13 @@ def test_quoted_claim_after_saying_has_its_own_subject(extractor):
     assert claim.text == 'the convoy had been "punished for its crimes"' and claim.speaker.kb_id == "al_shabaab"
     claim = one(extractor, 'Hamas claimed the raid, saying the fighters had freed "dozens of prisoners".', "claim")
     assert claim.text == 'the fighters had freed "dozens of prisoners"'
+
+
+def test_reported_negation_is_a_denial(extractor):
+    text = "The army said in a statement that no civilians had been hurt in the strike on Monday."
+    denial = one(extractor, text, "denial")
+    assert denial.text == "no civilians had been hurt in the strike on Monday"
+    denial = one(extractor, "The rebels said there were no soldiers in the village at the time.", "denial")
+    assert denial.text == "there were no soldiers in the village at the time"
+    text = "The navy said in a statement that the boat had been hit at night and that no one had been killed."
+    assert one(extractor, text, "denial").text == "no one had been killed"

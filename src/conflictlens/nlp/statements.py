@@ -70,6 +70,7 @@ class Cues:
     crowd_kinds: frozenset = frozenset()
     crowd_events: frozenset = frozenset()
     negations: frozenset = frozenset()
+    negative_reports: frozenset = frozenset()
     hostile: frozenset = frozenset()
     quoted_claims: list = None  # openers of a claim when the verb after them opens a quotation ("it had killed \"...")
     claim_auxiliaries: frozenset = frozenset()  # their last words ("had", "has")
@@ -96,6 +97,7 @@ def get_cues() -> Cues:
                 words("clause_final_denials"), words("dropped_auxiliaries"), words("clause_openers"),
                 words("subject_skips"), words("subject_pronouns"), words("reporting_participles"),
                 words("crowd_kinds"), frozenset(lex.get("crowd_event_types") or []), words("negations"),
+                words("negative_reports"),
                 words("threat_words"), phrases(lex.get("quoted_claims")),
                 frozenset(opener[-1] for opener in phrases(lex.get("quoted_claims"))), _index(pairs))
 
@@ -126,7 +128,8 @@ class StatementFinder:
         self.cues = get_cues()
         # the words a statement can open at: a cue's first word, a clause-final denial, a conditional modal
         self.starts = (self.cues.by_first.keys() | self.cues.final_denials | self.cues.modals
-                       | {opener[0] for opener in self.cues.quoted_claims} | self.cues.participles)
+                       | {opener[0] for opener in self.cues.quoted_claims} | self.cues.participles
+                       | self.cues.negative_reports)
         # (trigger start, trigger end, actor1) of the protests and riots, by character offset
         self.crowds = [(e.trigger.start, e.trigger.end, e.actor1) for e in doc._.events or []
                        if e.event_type in self.cues.crowd_events and e.actor1 is not None]
@@ -163,6 +166,9 @@ class StatementFinder:
                     cue, kind = (self.words[i],), "denial"
                     start = self._clause_start(sent, i)
                     own_clause = True
+                elif (denied := self._negative_report(sent, i)) is not None:
+                    start, said = denied
+                    cue, kind, cue_start, reported = (self.words[i],), "denial", start, (i, said)
                 elif (quoted := self._quoted_claim(sent, i)) is not None:
                     start, cue_end = quoted
                     cue, kind = tuple(self.words[i:cue_end]), "claim"
@@ -217,6 +223,23 @@ class StatementFinder:
         if k < sent.end and w[k] not in QUOTE_MARKS and self.doc[k].is_alpha:
             k += 1  # the verb
         return (i + 1, k) if k < sent.end and w[k] in QUOTE_MARKS else None
+
+    def _negative_report(self, sent: Sentence, i: int) -> Optional[tuple[int, int]]:
+        """'said (that) (there were) no <noun> ...' (negative_reports): a reported denial ("said no civilians had
+        been harmed", "said there were no fighters in the village"); its start and the reporting verb."""
+        w = self.words
+        if w[i] not in self.cues.negative_reports:
+            return None
+        start = i - 2 if i - 2 > sent.start and w[i - 2] == "there" and w[i - 1] in ("was", "were") else i
+        k = start - 1
+        if k > sent.start and w[k] == "that":
+            if w[k - 1] == "and":  # "adding that ... and that no civilians had been harmed"
+                k = next((x for x in range(k - 2, sent.start - 1, -1) if w[x] == "that"), k)
+            k = next((x for x in range(k - 1, max(sent.start, k - 4) - 1, -1) if w[x] in self.cues.tail
+                      or w[x] in self.cues.participles or not self.doc[x].is_alpha), k)
+        if k >= sent.start and (w[k] in self.cues.tail or w[k] in self.cues.participles):
+            return start, k
+        return None
 
     def _intention(self, sent: Sentence, i: int) -> Optional[tuple[str, int, int]]:
         """'said (that) <subject> would <verb> ...': a reported intention, with the start of its subject and
