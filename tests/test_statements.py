@@ -159,6 +159,8 @@ def test_reported_intention_is_a_threat_or_a_position(extractor):
     assert [s.kind for s in statements(extractor, text)] == ["threat"]
     assert [s.kind for s in statements(extractor, "The president said she would not resign before the vote.")] == ["other"]
     assert statements(extractor, "The minister said there would be no change to the curfew.") == []
+    text = "The minister said a committee to negotiate the handover would meet next week."
+    assert [s.kind for s in statements(extractor, text)] == ["negotiation"]  # what the cue there says, no more
     text = ('The district governor, a retired colonel, visited the wounded in hospital and said the curfew would stay '
             'in place.')
     other = one(extractor, text, "other")

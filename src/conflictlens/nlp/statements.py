@@ -257,6 +257,8 @@ class StatementFinder:
         if start >= i or self.doc[start].is_punct and not self.doc[start].is_quote or w[start:i] == ["there"]:
             return None  # "there would be no talks": no one's intention
         end = self._clause_end(sent, i + 1)
+        if any(x != i and _cue_at(w, x, self.cues) for x in range(start, end)):
+            return None  # "said a committee to negotiate ... would meet": the cue there says what it is
         parts, k = [], i
         for x in range(i + 1, end):
             if w[x] == "and" and x + 1 < end and w[x + 1] in self.cues.modals:
