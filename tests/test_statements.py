@@ -183,3 +183,10 @@ def test_reported_negation_is_a_denial(extractor):
     assert denial.text == "there were no soldiers in the village at the time"
     text = "The navy said in a statement that the boat had been hit at night and that no one had been killed."
     assert one(extractor, text, "denial").text == "no one had been killed"
+
+
+def test_coordinated_cue_shares_the_speaker_of_the_first(extractor):
+    text = "The dockers' union demanded the reinstatement of the sacked drivers and threatened to block the port."
+    demand, threat = one(extractor, text, "demand"), one(extractor, text, "threat")
+    assert threat.text == "threatened to block the port"
+    assert threat.speaker is not None and threat.speaker.text == demand.speaker.text

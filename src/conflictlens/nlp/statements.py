@@ -147,6 +147,7 @@ class StatementFinder:
                 continue
             kinds_seen: set[str] = set()
             actors: Optional[list[Span]] = None  # the sentence's actor mentions, made when a cue needs them
+            last: Optional[Statement] = None  # the sentence's latest statement
             for i in at:
                 found = _cue_at(self.words, i, self.cues)
                 own_clause = False  # "a charge X denies": X, not the reporter of the sentence, denies
@@ -181,10 +182,14 @@ class StatementFinder:
                 if kind in kinds_seen:
                     continue
                 actors = self._actors(sent, mentions, mention_starts) if actors is None else actors
-                statement = self._statement(sent, actors, kind, start, cue_start, i + len(cue), own_clause, reported)
+                shared = last.speaker if last is not None and reported is None and self._coordinated(sent, cue_start) \
+                    else None
+                statement = self._statement(sent, actors, kind, start, cue_start, i + len(cue), own_clause, reported,
+                                            shared)
                 if statement is not None:
                     kinds_seen.add(kind)
                     statements.append(statement)
+                    last = statement
         return statements
 
     def _actors(self, sent: Sentence, mentions: list, mention_starts: list[int]) -> list[Span]:
@@ -274,6 +279,13 @@ class StatementFinder:
             if quoted or passive or any(w[x] in self.cues.hostile for x in after):
                 return "threat", start, r
         return "other", start, r
+
+    def _coordinated(self, sent: Sentence, cue_start: int) -> bool:
+        """'X demanded ... and (has) threatened to ...': the cue follows 'and', so it shares the subject before."""
+        j = cue_start
+        while j > sent.start and self.words[j - 1] in self.cues.auxiliaries:
+            j -= 1
+        return j > sent.start and self.words[j - 1] == "and"
 
     def _conditional(self, sent: Sentence, i: int) -> bool:
         """'would <verb> ... if ...' within one clause."""
@@ -435,13 +447,17 @@ class StatementFinder:
 
     def _statement(self, sent: Sentence, actors: list[Span], kind: str, start: int, cue_start: int,
                    cue_end: int, own_clause: bool = False,
-                   reported: Optional[tuple[int, int]] = None) -> Optional[Statement]:
+                   reported: Optional[tuple[int, int]] = None,
+                   shared: Optional[Union[Actor, Source]] = None) -> Optional[Statement]:
         """The statement of a cue; `reported`: the modal of a reported intention and its reporting verb, where
-        its reporting frame and, without one, its speaker are read."""
+        its reporting frame and, without one, its speaker are read; `shared`: the speaker of the statement
+        before it that the cue is coordinated with ("demanded ... and threatened to")."""
         doc = self.doc
         table = token_table(doc)
         chain = attribution_at(doc, table.idx[cue_start if reported is None else reported[0]])
-        if reported is not None and chain:
+        if shared is not None:
+            speaker = shared
+        elif reported is not None and chain:
             speaker = chain[-1]  # "X said the army would ...": X speaks, not the army
         else:
             speaker = self._speaker(sent, cue_start if reported is None else reported[1], actors, chain, own_clause,
