@@ -71,7 +71,7 @@ class Cues:
     crowd_events: frozenset = frozenset()
     negations: frozenset = frozenset()
     negative_reports: frozenset = frozenset()
-    hostile: frozenset = frozenset()
+    threat_words: frozenset = frozenset()
     quoted_claims: list = None  # openers of a claim when the verb after them opens a quotation ("it had killed \"...")
     claim_auxiliaries: frozenset = frozenset()  # their last words ("had", "has")
     by_first: dict = None  # first word -> its (cue, kind) pairs of `kinds`, in their order
@@ -276,7 +276,7 @@ class StatementFinder:
                 continue
             quoted = any(w[x] in QUOTE_MARKS for x in range(lo + 1, hi))
             passive = w[after[0]] == "be" and len(after) > 1 and w[after[1]] not in ("a", "an", "the", "no")
-            if quoted or passive or any(w[x] in self.cues.hostile for x in after):
+            if quoted or passive or any(w[x] in self.cues.threat_words for x in after):
                 return "threat", start, r
         return "other", start, r
 
