@@ -213,6 +213,14 @@ def test_place_in_a_relative_clause_is_not_the_event_place(extractor):
     assert event.location.text == "Gao"
 
 
+def test_place_of_what_the_victims_were_doing_is_the_event_place(extractor):
+    # "who were herding cattle near X": a progressive relative clause says where the victims were when it happened
+    text = ("Soldiers clashed with rebels near Bouar on Friday.\n\n"
+            "On Sunday, gunmen kidnapped three boys who were herding cattle on the edge of Bozoum, a priest said.")
+    kidnap = next(e for e in events_of(extractor, text) if e.sub_event_type == "Abduction/forced disappearance")
+    assert kidnap.location.name == "Bozoum"
+
+
 def test_residents_attacking_is_mob_violence(extractor):
     event = only(events_of(extractor, "In Sfax, a group of residents armed with sticks attacked migrants on Sunday night."))
     assert event.sub_event_type == "Mob violence"

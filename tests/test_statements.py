@@ -125,3 +125,68 @@ def test_unnamed_speaker_after_a_time_and_no_speaker_read_into_talks(extractor):
     assert threat.speaker is not None and "month" not in threat.speaker.text.lower()
     talks = one(extractor, "Peace talks between the two neighbours are due to resume next month.", "negotiation")
     assert talks.speaker is None
+
+
+def test_demand_of_a_protest_is_the_protesters(extractor):
+    text = "In Kisumu, about 200 fishermen marched to the county offices on Monday to demand compensation for their nets."
+    demand = one(extractor, text, "demand")
+    assert demand.text == "to demand compensation for their nets"
+    assert demand.speaker.name == "Protesters (Kenya)"
+    demand = one(extractor, "Angry farmers blocked the main road outside Tamale for hours, demanding fuel subsidies.",
+                 "demand")
+    assert demand.text == "demanding fuel subsidies" and demand.speaker.name == "Protesters (Ghana)"
+
+
+def test_own_action_in_the_speakers_quoted_words_is_a_claim(extractor):
+    text = 'The navy said it had sunk "three pirate skiffs" near the islands on Sunday and that patrols went on.'
+    claim = one(extractor, text, "claim")
+    assert claim.text == 'it had sunk "three pirate skiffs" near the islands on Sunday'
+    assert claim.speaker is not None and claim.speaker.name.lower() == "the navy"
+    # told plainly, the action is the report of an event, not a claim
+    assert [s for s in statements(extractor, "The navy said it had rescued 40 fishermen near the islands.")
+            if s.kind == "claim"] == []
+
+
+def test_reported_intention_is_a_threat_or_a_position(extractor):
+    threat = one(extractor, 'The interior minister told reporters on Monday that the rebels would be "hunted down".', "threat")
+    assert threat.text == 'the rebels would be "hunted down"'
+    assert threat.date.date == dt.date(2024, 5, 6)
+    other = one(extractor, "The governor said on Tuesday the army would deploy two more battalions to the district.",
+                "other")
+    assert other.text == "the army would deploy two more battalions to the district"
+    assert other.speaker is not None and "army" not in other.speaker.name.lower()  # the governor speaks
+    text = 'The president said she would not resign and would "answer every attack on the republic".'
+    assert [s.kind for s in statements(extractor, text)] == ["threat"]
+    assert [s.kind for s in statements(extractor, "The president said she would not resign before the vote.")] == ["other"]
+    assert statements(extractor, "The minister said there would be no change to the curfew.") == []
+    text = "The minister said a committee to negotiate the handover would meet next week."
+    assert [s.kind for s in statements(extractor, text)] == ["negotiation"]  # what the cue there says, no more
+    text = ('The district governor, a retired colonel, visited the wounded in hospital and said the curfew would stay '
+            'in place.')
+    other = one(extractor, text, "other")
+    assert other.speaker.text == "The district governor"  # the subject of the sentence reports it
+
+
+def test_quoted_claim_after_saying_has_its_own_subject(extractor):
+    text = 'Al-Shabaab claimed the ambush in a video, saying the convoy had been "punished for its crimes".'
+    claim = one(extractor, text, "claim")
+    assert claim.text == 'the convoy had been "punished for its crimes"' and claim.speaker.kb_id == "al_shabaab"
+    claim = one(extractor, 'Hamas claimed the raid, saying the fighters had freed "dozens of prisoners".', "claim")
+    assert claim.text == 'the fighters had freed "dozens of prisoners"'
+
+
+def test_reported_negation_is_a_denial(extractor):
+    text = "The army said in a statement that no civilians had been hurt in the strike on Monday."
+    denial = one(extractor, text, "denial")
+    assert denial.text == "no civilians had been hurt in the strike on Monday"
+    denial = one(extractor, "The rebels said there were no soldiers in the village at the time.", "denial")
+    assert denial.text == "there were no soldiers in the village at the time"
+    text = "The navy said in a statement that the boat had been hit at night and that no one had been killed."
+    assert one(extractor, text, "denial").text == "no one had been killed"
+
+
+def test_coordinated_cue_shares_the_speaker_of_the_first(extractor):
+    text = "The dockers' union demanded the reinstatement of the sacked drivers and threatened to block the port."
+    demand, threat = one(extractor, text, "demand"), one(extractor, text, "threat")
+    assert threat.text == "threatened to block the port"
+    assert threat.speaker is not None and threat.speaker.text == demand.speaker.text

@@ -23,6 +23,8 @@ from .tokentable import TokenTable
 
 DATELINE_MARKS = frozenset({"–", "—", "-", "(", "--"})
 RELATIVE_WORDS = frozenset({"who", "whom", "whose", "which"})
+PROGRESSIVE_AUXILIARIES = frozenset({"was", "were"})
+DESTINATION_WORDS = frozenset({"to", "towards", "toward", "into"})
 EVENT_PRECISIONS = frozenset({"day", "week", "month"})
 LONG_RANGE_DAYS = 31
 JOINERS = frozenset({"and", "to", "through", "until", "till", "into", "-", "–"})
@@ -96,9 +98,10 @@ class DocPlaces:
     def best_place(self, start: int, end: int, anchor: int) -> Optional[Marked]:
         """The most specific place between character offsets start and end. Ties go to places in the
         article's main country, then to the one closest to the anchor (places after it slightly
-        preferred). Left out: places in a relative clause ("survivors who fled to Dori"), a
-        neighbour named as a border ("the border with Niger") and an appositive "west of X" that
-        only situates the place before it ("Zawiya, west of Tripoli")."""
+        preferred). Left out: places in a relative clause ("survivors who fled to Dori"; but not "women
+        who were collecting firewood near X", where the victims were when it happened), a neighbour
+        named as a border ("the border with Niger") and an appositive "west of X" that only situates
+        the place before it ("Zawiya, west of Tripoli")."""
         inside = [s for s in self.open_places if start <= s.start_char and s.end_char <= end]
         if not inside:
             return None
@@ -119,9 +122,18 @@ class DocPlaces:
         while j >= 0 and lowers[j] not in (",", ";", ".") and not lowers[j].isspace() and place.start - j <= 8:
             words.append(lowers[j])
             j -= 1
-        if set(words) & RELATIVE_WORDS:
-            return True
+        relative = next((k for k, w in enumerate(words) if w in RELATIVE_WORDS), None)
+        if relative is not None:
+            heading = bool(set(words[:2]) & DESTINATION_WORDS)  # "who were travelling to X": not there yet
+            return heading or not self._progressive(words[:relative][::-1])
         return words[:2] == ["with", "border"] or words[:2] == ["of", "border"]
+
+    @staticmethod
+    def _progressive(clause: list[str]) -> bool:
+        """The words after a relative pronoun start "were/was (still) <verb>-ing" ("women who were collecting
+        firewood outside X"): what the people were doing when it happened, so its place is the event's."""
+        rest = [w for w in clause if w != "still"]
+        return len(rest) >= 2 and rest[0] in PROGRESSIVE_AUXILIARIES and rest[1].endswith("ing") and len(rest[1]) > 4
 
     def _appositive(self, place: Marked, others: list[Marked]) -> bool:
         if place.location.precision != 2:

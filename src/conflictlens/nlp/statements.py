@@ -3,12 +3,15 @@ and attribution.
 
 A cue phrase of lexicon/statements.yaml opens a statement ("vowed to retaliate", "demanded the
 withdrawal", "talks reached a standstill", "denied any involvement", "its fighters had ...", "is
-moving toward ..."); so does a conditional "<subject> would <verb> ... if ..." (a threat). The
-statement keeps
+moving toward ..."); so do a conditional "<subject> would <verb> ... if ..." (a threat), a reported
+intention "said (that) <subject> would <verb> ..." (a threat or a position) and an own action told in
+quoted words, 'said it had killed "several terrorists"' (a claim). The statement keeps
   * text: the words from the cue to the end of its clause (before a trailing ", X said");
   * speaker: the actor just before the cue ("Kigali denies", "the group would", an anaphor such
     as "the group" read as the nearest group named before), else the innermost source of the
-    reporting frame around it, else the nearest actor before it in the sentence;
+    reporting frame around it, else the nearest actor before it in the sentence; a demand made
+    by a protest of its sentence ("marched to demand ...") is the crowd's, and a reported
+    intention is its reporter's ("the governor said the army would ...");
   * date: the sentence's time expression, else bounded by the publication day;
   * attribution: the reporting chain around the cue (nlp/attribution.py), outermost first;
   * evidence: the sentence.
@@ -40,9 +43,12 @@ SUBJECT_REACH = 1     # words between a subject and its cue (after auxiliaries a
 FALLBACK_REACH = 8    # how far back the nearest actor may stand when nothing closer speaks
 SUBJECT_PHRASE_WORDS = 6  # the longest clause opening read as an unnamed speaker
 CONDITION_REACH = 14  # words from "would" to its "if"
+INTENTION_REACH = 16  # words from "said" to the "would" of what was said
+QUOTED_SUBJECT_WORDS = 4  # the longest subject of a quoted claim after "saying" ("the convoy")
 SPEAKER_KINDS = frozenset({"state", "state_forces", "militia", "umbrella", "rebel", "terrorist", "political",
                            "civilians", "company", "person", "unidentified", "other"})
 CLAUSE_ENDS = frozenset({";", "–", "—"})
+QUOTE_MARKS = frozenset({'"', "“", "”", "«", "»"})  # quotation marks (an apostrophe is no quotation)
 
 
 @dataclass
@@ -61,6 +67,13 @@ class Cues:
     subject_skips: frozenset = frozenset()
     pronouns: frozenset = frozenset()
     participles: frozenset = frozenset()
+    crowd_kinds: frozenset = frozenset()
+    crowd_events: frozenset = frozenset()
+    negations: frozenset = frozenset()
+    negative_reports: frozenset = frozenset()
+    threat_words: frozenset = frozenset()
+    quoted_claims: list = None  # openers of a claim when the verb after them opens a quotation ("it had killed \"...")
+    claim_auxiliaries: frozenset = frozenset()  # their last words ("had", "has")
     by_first: dict = None  # first word -> its (cue, kind) pairs of `kinds`, in their order
 
 
@@ -82,7 +95,11 @@ def get_cues() -> Cues:
     return Cues(pairs, phrases(lex.get("present")), words("conditional_modals"), words("conditional_links"),
                 words("need_speaker"), words("auxiliaries"), words("reporting_tail"), words("group_heads"),
                 words("clause_final_denials"), words("dropped_auxiliaries"), words("clause_openers"),
-                words("subject_skips"), words("subject_pronouns"), words("reporting_participles"), _index(pairs))
+                words("subject_skips"), words("subject_pronouns"), words("reporting_participles"),
+                words("crowd_kinds"), frozenset(lex.get("crowd_event_types") or []), words("negations"),
+                words("negative_reports"),
+                words("threat_words"), phrases(lex.get("quoted_claims")),
+                frozenset(opener[-1] for opener in phrases(lex.get("quoted_claims"))), _index(pairs))
 
 
 def _generic(actor: Actor) -> bool:
@@ -110,7 +127,12 @@ class StatementFinder:
         self.words = lower_words(doc)
         self.cues = get_cues()
         # the words a statement can open at: a cue's first word, a clause-final denial, a conditional modal
-        self.starts = self.cues.by_first.keys() | self.cues.final_denials | self.cues.modals
+        self.starts = (self.cues.by_first.keys() | self.cues.final_denials | self.cues.modals
+                       | {opener[0] for opener in self.cues.quoted_claims} | self.cues.participles
+                       | self.cues.negative_reports)
+        # (trigger start, trigger end, actor1) of the protests and riots, by character offset
+        self.crowds = [(e.trigger.start, e.trigger.end, e.actor1) for e in doc._.events or []
+                       if e.event_type in self.cues.crowd_events and e.actor1 is not None]
 
     def run(self) -> list[Statement]:
         statements = []
@@ -125,10 +147,19 @@ class StatementFinder:
                 continue
             kinds_seen: set[str] = set()
             actors: Optional[list[Span]] = None  # the sentence's actor mentions, made when a cue needs them
+            last: Optional[Statement] = None  # the sentence's latest statement
             for i in at:
                 found = _cue_at(self.words, i, self.cues)
                 own_clause = False  # "a charge X denies": X, not the reporter of the sentence, denies
-                if found is not None:
+                cue_start, reported = i, None
+                intention = None
+                if self.words[i] in self.cues.modals and (found is None or found[1] == "other") \
+                        and not self._conditional(sent, i):
+                    intention = self._intention(sent, i)  # "said the army would ...", before "would send"
+                if intention is not None:
+                    kind, start, said = intention
+                    cue, cue_start, reported = (self.words[i],), start, (i, said)
+                elif found is not None:
                     cue, kind = found
                     start = i
                     own_clause = kind == "denial" and self._ends_clause(sent, i + len(cue))  # "which X denied."
@@ -136,6 +167,12 @@ class StatementFinder:
                     cue, kind = (self.words[i],), "denial"
                     start = self._clause_start(sent, i)
                     own_clause = True
+                elif (denied := self._negative_report(sent, i)) is not None:
+                    start, said = denied
+                    cue, kind, cue_start, reported = (self.words[i],), "denial", start, (i, said)
+                elif (quoted := self._quoted_claim(sent, i)) is not None:
+                    start, cue_end = quoted
+                    cue, kind = tuple(self.words[i:cue_end]), "claim"
                 elif self.words[i] in self.cues.modals and self._conditional(sent, i):
                     cue, kind = (self.words[i],), "threat"
                     actors = self._actors(sent, mentions, mention_starts) if actors is None else actors
@@ -145,10 +182,14 @@ class StatementFinder:
                 if kind in kinds_seen:
                     continue
                 actors = self._actors(sent, mentions, mention_starts) if actors is None else actors
-                statement = self._statement(sent, actors, kind, start, i, i + len(cue), own_clause)
+                shared = last.speaker if last is not None and reported is None and self._coordinated(sent, cue_start) \
+                    else None
+                statement = self._statement(sent, actors, kind, start, cue_start, i + len(cue), own_clause, reported,
+                                            shared)
                 if statement is not None:
                     kinds_seen.add(kind)
                     statements.append(statement)
+                    last = statement
         return statements
 
     def _actors(self, sent: Sentence, mentions: list, mention_starts: list[int]) -> list[Span]:
@@ -166,6 +207,85 @@ class StatementFinder:
         while k > sent.start and self.words[k - 1] not in (",", ";", "(", "–", "—"):
             k -= 1
         return k
+
+    def _quoted_claim(self, sent: Sentence, i: int) -> Optional[tuple[int, int]]:
+        """'it had <verb> "<the speaker's words>"': an organisation telling of its own action in words the
+        outlet quotes rather than vouches for (said it had killed "several terrorists"); after "saying" any
+        short subject will do ('claimed the attack, saying the convoy had been "targeted for ..."'). The
+        start of the claim and the end of its cue (the verb)."""
+        w = self.words
+        for opener in self.cues.quoted_claims:
+            k = i + len(opener)  # the verb
+            if k + 1 < sent.end and tuple(w[i:k]) == opener and self.doc[k].is_alpha and w[k + 1] in QUOTE_MARKS:
+                return i, k + 1
+        if w[i] not in self.cues.participles:
+            return None
+        had = next((k for k in range(i + 2, min(sent.end, i + 2 + QUOTED_SUBJECT_WORDS))
+                    if w[k] in self.cues.claim_auxiliaries or not self.doc[k].is_alpha), None)
+        if had is None or w[had] not in self.cues.claim_auxiliaries:
+            return None
+        k = had + 1 + int(had + 1 < sent.end and w[had + 1] == "been")
+        if k < sent.end and w[k] not in QUOTE_MARKS and self.doc[k].is_alpha:
+            k += 1  # the verb
+        return (i + 1, k) if k < sent.end and w[k] in QUOTE_MARKS else None
+
+    def _negative_report(self, sent: Sentence, i: int) -> Optional[tuple[int, int]]:
+        """'said (that) (there were) no <noun> ...' (negative_reports): a reported denial ("said no civilians had
+        been harmed", "said there were no fighters in the village"); its start and the reporting verb."""
+        w = self.words
+        if w[i] not in self.cues.negative_reports:
+            return None
+        start = i - 2 if i - 2 > sent.start and w[i - 2] == "there" and w[i - 1] in ("was", "were") else i
+        k = start - 1
+        if k > sent.start and w[k] == "that":
+            if w[k - 1] == "and":  # "adding that ... and that no civilians had been harmed"
+                k = next((x for x in range(k - 2, sent.start - 1, -1) if w[x] == "that"), k)
+            k = next((x for x in range(k - 1, max(sent.start, k - 4) - 1, -1) if w[x] in self.cues.tail
+                      or w[x] in self.cues.participles or not self.doc[x].is_alpha), k)
+        if k >= sent.start and (w[k] in self.cues.tail or w[k] in self.cues.participles):
+            return start, k
+        return None
+
+    def _intention(self, sent: Sentence, i: int) -> Optional[tuple[str, int, int]]:
+        """'said (that) <subject> would <verb> ...': a reported intention, with the start of its subject and
+        the reporting verb. A threat when a part of it ('would X and would Y') is not negated and quotes the
+        speaker, is a passive done to others ('would be dealt with') or names force (threat_words); else a
+        position ("other")."""
+        w = self.words
+        r = next((k for k in range(i - 1, max(sent.start, i - INTENTION_REACH) - 1, -1)
+                  if w[k] in self.cues.tail or w[k] in self.cues.participles or w[k] in (",", ";", ":")), None)
+        if r is None or w[r] not in self.cues.tail and w[r] not in self.cues.participles:
+            return None
+        that = [k for k in range(r + 1, i) if w[k] == "that"]
+        start = that[-1] + 1 if that else r + 1
+        start = max([start] + [span.end for span in spans_in(self.doc, "times", start, i)])  # "said on Friday he"
+        if start >= i or self.doc[start].is_punct and not self.doc[start].is_quote or w[start:i] == ["there"]:
+            return None  # "there would be no talks": no one's intention
+        end = self._clause_end(sent, i + 1)
+        if any(x != i and _cue_at(w, x, self.cues) for x in range(start, end)):
+            return None  # "said a committee to negotiate ... would meet": the cue there says what it is
+        parts, k = [], i
+        for x in range(i + 1, end):
+            if w[x] == "and" and x + 1 < end and w[x + 1] in self.cues.modals:
+                parts.append((k, x))
+                k = x + 1
+        parts.append((k, end))
+        for lo, hi in parts:
+            after = [x for x in range(lo + 1, hi) if w[x] not in QUOTE_MARKS]
+            if not after or w[after[0]] in self.cues.negations:
+                continue
+            quoted = any(w[x] in QUOTE_MARKS for x in range(lo + 1, hi))
+            passive = w[after[0]] == "be" and len(after) > 1 and w[after[1]] not in ("a", "an", "the", "no")
+            if quoted or passive or any(w[x] in self.cues.threat_words for x in after):
+                return "threat", start, r
+        return "other", start, r
+
+    def _coordinated(self, sent: Sentence, cue_start: int) -> bool:
+        """'X demanded ... and (has) threatened to ...': the cue follows 'and', so it shares the subject before."""
+        j = cue_start
+        while j > sent.start and self.words[j - 1] in self.cues.auxiliaries:
+            j -= 1
+        return j > sent.start and self.words[j - 1] == "and"
 
     def _conditional(self, sent: Sentence, i: int) -> bool:
         """'would <verb> ... if ...' within one clause."""
@@ -221,13 +341,28 @@ class StatementFinder:
         mention = self.doc[start:head + 1]
         return span._.actor.model_copy(update={"text": mention.text, "span": (mention.start_char, mention.end_char)})
 
+    def _crowd(self, sent: Sentence, cue_start: int) -> Optional[Actor]:
+        """The crowd of a protest or riot whose trigger comes before the cue in its sentence, with no
+        reporting verb between ("traders marched on Tuesday to demand ...", "blocked the road,
+        demanding ..."): the protesters make the demand."""
+        table = token_table(self.doc)
+        lo, cue_char = table.idx[sent.start], table.idx[cue_start]
+        before = [(end, actor) for start, end, actor in self.crowds if lo <= start and end <= cue_char]
+        if not before:
+            return None
+        end, actor = max(before, key=lambda pair: pair[0])
+        between = range(bisect.bisect_left(table.idx, end), cue_start)
+        return None if any(self.words[k] in self.cues.tail for k in between) else actor
+
     def _speaker(self, sent: Sentence, cue_start: int, actors: list[Span], chain: list[Source],
-                 own_clause: bool = False, needed: bool = True) -> Optional[Union[Actor, Source]]:
+                 own_clause: bool = False, needed: bool = True, kind: str = "") -> Optional[Union[Actor, Source]]:
         subject = self._subject(sent, cue_start, actors)
         if subject is not None:
             return subject
         if own_clause and (phrase := self._subject_phrase(sent, cue_start, actors)) is not None:
             return phrase
+        if kind in self.cues.crowd_kinds and (crowd := self._crowd(sent, cue_start)) is not None:
+            return crowd
         if chain:
             return chain[-1]
         before = [s for s in actors if s.end <= cue_start and cue_start - s.end <= FALLBACK_REACH
@@ -301,8 +436,9 @@ class StatementFinder:
                 break
             if w[k] == "," and any(w[x] in self.cues.tail for x in range(k + 1, min(sent.end, k + 5))):
                 break
-            if w[k] == "and" and k + 1 < sent.end and (w[k + 1] in self.cues.tail or _cue_at(w, k + 1, self.cues)):
-                break  # "demanding X and warned that ...": the next statement
+            if w[k] == "and" and k + 1 < sent.end and (w[k + 1] in self.cues.tail or w[k + 1] == "that"
+                                                       or _cue_at(w, k + 1, self.cues)):
+                break  # "demanding X and warned that ...", "said it had X and that ...": the next statement
             k += 1
         while k > sent.start and (self.doc[k - 1].is_punct and not self.doc[k - 1].is_quote
                                   or self.doc[k - 1].is_space):
@@ -310,11 +446,24 @@ class StatementFinder:
         return k
 
     def _statement(self, sent: Sentence, actors: list[Span], kind: str, start: int, cue_start: int,
-                   cue_end: int, own_clause: bool = False) -> Optional[Statement]:
+                   cue_end: int, own_clause: bool = False,
+                   reported: Optional[tuple[int, int]] = None,
+                   shared: Optional[Union[Actor, Source]] = None) -> Optional[Statement]:
+        """The statement of a cue; `reported`: the modal of a reported intention and its reporting verb, where
+        its reporting frame and, without one, its speaker are read; `shared`: the speaker of the statement
+        before it that the cue is coordinated with ("demanded ... and threatened to")."""
         doc = self.doc
         table = token_table(doc)
-        chain = attribution_at(doc, table.idx[cue_start])
-        speaker = self._speaker(sent, cue_start, actors, chain, own_clause, kind in self.cues.need_speaker)
+        chain = attribution_at(doc, table.idx[cue_start if reported is None else reported[0]])
+        if shared is not None:
+            speaker = shared
+        elif reported is not None and chain:
+            speaker = chain[-1]  # "X said the army would ...": X speaks, not the army
+        else:
+            speaker = self._speaker(sent, cue_start if reported is None else reported[1], actors, chain, own_clause,
+                                    kind in self.cues.need_speaker, kind)
+            if speaker is None and reported is not None:
+                speaker = self._sentence_subject(sent, actors)  # "X condemned the attack and said ..."
         if speaker is None and kind in self.cues.need_speaker:
             return None
         end = self._clause_end(sent, cue_end)
