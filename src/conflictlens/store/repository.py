@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any, Optional
 
-from sqlalchemy import Connection, delete, func, insert, select, text, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -311,6 +311,27 @@ class _Merger:
     transaction only: an update deletes the old version's reports before anything is read.
     """
 
+    # The statements run for every report, built once with bound parameters: building a statement and
+    # its cache key anew each time cost more than the database took to run it.
+    ATTACH = update(ReportRow).where(ReportRow.id == bindparam("report_id"))      # SET event_pk
+    MEMBERS = select(ReportRow.id).where(ReportRow.event_pk == bindparam("pk"))
+    FIRST_KEYS = (select(ReportRow.event_pk, ReportRow.sort_key)
+                  .where(ReportRow.event_pk.in_(bindparam("pks", expanding=True))))
+    EVENTS = (select(EventRow.pk, EventRow.id, EventRow.data, EventRow.day_from, EventRow.day_to)
+              .where(EventRow.pk.in_(bindparam("pks", expanding=True))).order_by(EventRow.id))
+    ID_TAKEN = select(EventRow.pk).where(EventRow.id == bindparam("event_id"))
+    NEW_EVENT = insert(EventRow)
+    UPDATE_EVENT = update(EventRow).where(EventRow.pk == bindparam("event_pk"))   # SET every composed column
+    DELETE_ACTORS = delete(EventActorRow).where(EventActorRow.event_pk == bindparam("pk"))
+    INSERT_ACTORS = insert(EventActorRow)
+    NEAR = {  # events near a point in a date window, from the spatial index; it only narrows, the rules decide
+        # PostGIS: a 1 % wider radius than the rules allow (haversine)
+        "postgresql": text("SELECT pk FROM events WHERE ST_DWithin(geog, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)"
+                           "::geography, :m, false) AND day_from <= :d1 AND day_to >= :d0"),
+        "sqlite": text("SELECT pk FROM event_rtree WHERE lat1 >= :s AND lat0 <= :n AND lon1 >= :w AND lon0 <= :e "
+                       "AND day1 >= julianday(:d0) AND day0 <= julianday(:d1)"),
+    }
+
     def __init__(self, conn: Connection, kb: KnowledgeBase):
         self.conn, self.kb = conn, kb
         self.reports: dict[int, merging.Report] = {}    # by report id
@@ -338,7 +359,7 @@ class _Merger:
 
     def _members(self, pk: int) -> list[merging.Report]:
         """The reports of an event, in sort order."""
-        ids = list(self.conn.scalars(select(ReportRow.id).where(ReportRow.event_pk == pk)))
+        ids = list(self.conn.scalars(self.MEMBERS, {"pk": pk}))
         missing = [i for i in ids if i not in self.reports]
         if missing:
             self.load(ReportRow.id.in_(missing))
@@ -350,26 +371,21 @@ class _Merger:
         if window is None or not loc:
             return []
         day_from, day_to = window[0] - merging.DATE_TOLERANCE, window[1] + merging.DATE_TOLERANCE
-        params = {"lat": loc["lat"], "lon": loc["lon"], "d0": day_from, "d1": day_to}
-        if self.conn.dialect.name == "postgresql":
-            # a 1 % wider radius than the rules allow: the rules (haversine) decide, the index only narrows
-            sql = ("SELECT pk FROM events WHERE ST_DWithin(geog, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography, "
-                   ":m, false) AND day_from <= :d1 AND day_to >= :d0")
-            params["m"] = merging.MAX_RADIUS_KM * 1000.0 * BOX_MARGIN
+        dialect = self.conn.dialect.name
+        if dialect == "postgresql":
+            params = {"lat": loc["lat"], "lon": loc["lon"], "d0": day_from, "d1": day_to,
+                      "m": merging.MAX_RADIUS_KM * 1000.0 * BOX_MARGIN}
         else:
             south, north, west, east = near_bounds(loc["lat"], loc["lon"], merging.MAX_RADIUS_KM)
-            sql = ("SELECT pk FROM event_rtree WHERE lat1 >= :s AND lat0 <= :n AND lon1 >= :w AND lon0 <= :e "
-                   "AND day1 >= julianday(:d0) AND day0 <= julianday(:d1)")
-            params.update(s=south, n=north, w=west, e=east, d0=day_from.isoformat(), d1=day_to.isoformat())
-        pks = [row[0] for row in self.conn.execute(text(sql), params)]
+            params = {"s": south, "n": north, "w": west, "e": east, "d0": day_from.isoformat(), "d1": day_to.isoformat()}
+        pks = [row[0] for row in self.conn.execute(self.NEAR[dialect], params)]
         if not pks:
             return []
         first_keys: dict[int, str] = {}
-        for pk, key in self.conn.execute(select(ReportRow.event_pk, ReportRow.sort_key).where(ReportRow.event_pk.in_(pks))):
+        for pk, key in self.conn.execute(self.FIRST_KEYS, {"pks": pks}):
             if pk not in first_keys or key < first_keys[pk]:     # compared in Python: no database collation
                 first_keys[pk] = key
-        rows = self.conn.execute(select(EventRow.pk, EventRow.id, EventRow.data, EventRow.day_from, EventRow.day_to)
-                                 .where(EventRow.pk.in_(pks)).order_by(EventRow.id))
+        rows = self.conn.execute(self.EVENTS, {"pks": pks})
         return [merging.Candidate(pk=r.pk, id=r.id, data=r.data, day_from=r.day_from, day_to=r.day_to,
                                   first_key=first_keys.get(r.pk, "")) for r in rows]
 
@@ -378,15 +394,15 @@ class _Merger:
         report = self.reports[report_id]
         candidate = merging.best_candidate(report, self.candidates(report), self.kb)
         if candidate is not None:
-            self.conn.execute(update(ReportRow).where(ReportRow.id == report_id).values(event_pk=candidate.pk))
+            self.conn.execute(self.ATTACH, {"report_id": report_id, "event_pk": candidate.pk})
             self.compose(candidate.pk, candidate.id)
             return
         event_id = merging.new_event_id(report)
-        while self.conn.execute(select(EventRow.pk).where(EventRow.id == event_id)).first():
+        while self.conn.execute(self.ID_TAKEN, {"event_id": event_id}).first():
             event_id = "ev_" + hashlib.sha1(event_id.encode()).hexdigest()[:12]   # taken: derive another, stably
         columns, actors = self._composed(event_id, [report])     # its one report is all a new event has
-        pk = self.conn.execute(insert(EventRow).values(id=event_id, **columns)).inserted_primary_key[0]
-        self.conn.execute(update(ReportRow).where(ReportRow.id == report_id).values(event_pk=pk))
+        pk = self.conn.execute(self.NEW_EVENT, {"id": event_id, **columns}).inserted_primary_key[0]
+        self.conn.execute(self.ATTACH, {"report_id": report_id, "event_pk": pk})
         self._write_actors(pk, actors)
 
     def refresh(self, pks: set[int]) -> None:
@@ -395,7 +411,7 @@ class _Merger:
             return
         for pk, event_id in self.conn.execute(select(EventRow.pk, EventRow.id).where(EventRow.pk.in_(pks))
                                               .order_by(EventRow.pk)).all():
-            if self.conn.execute(select(ReportRow.id).where(ReportRow.event_pk == pk).limit(1)).first():
+            if self.conn.execute(self.MEMBERS, {"pk": pk}).first():
                 self.compose(pk, event_id)
             else:
                 self.conn.execute(delete(EventRow).where(EventRow.pk == pk))   # its actor rows go by cascade
@@ -403,13 +419,13 @@ class _Merger:
     def compose(self, pk: int, event_id: str) -> None:
         """Recompute a merged event's fields, index columns and actor rows from its reports."""
         columns, actors = self._composed(event_id, self._members(pk))
-        self.conn.execute(update(EventRow).where(EventRow.pk == pk).values(**columns))
-        self.conn.execute(delete(EventActorRow).where(EventActorRow.event_pk == pk))
+        self.conn.execute(self.UPDATE_EVENT, {"event_pk": pk, **columns})
+        self.conn.execute(self.DELETE_ACTORS, {"pk": pk})
         self._write_actors(pk, actors)
 
     def _write_actors(self, pk: int, actors: list[dict]) -> None:
         if actors:
-            self.conn.execute(insert(EventActorRow), [{"event_pk": pk, **actor} for actor in actors])
+            self.conn.execute(self.INSERT_ACTORS, [{"event_pk": pk, **actor} for actor in actors])
 
     def _composed(self, event_id: str, reports: list[merging.Report]) -> tuple[dict[str, Any], list[dict]]:
         """The events row (but its id) and the actor rows (but event_pk) of the event of these sorted reports."""
