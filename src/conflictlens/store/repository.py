@@ -106,13 +106,13 @@ class Store:
                 log.info("%s comes before more than %d stored reports in sort order: merged without replaying "
                          "them (run `conflictlens merge --rebuild`)", document.id, REPLAY_LIMIT)
                 later = []
-            if later:                   # replayed below, after the new reports, each in its sort-order place
+            replayed = [report_id for report_id, _ in later]   # merged again below, each in its sort-order place
+            if replayed:
                 touched.update(pk for _, pk in later)
-                ids = [i for i, _ in later]
-                conn.execute(update(ReportRow).where(ReportRow.id.in_(ids)).values(event_pk=None))
-                merger.load(ReportRow.id.in_(ids))
+                conn.execute(update(ReportRow).where(ReportRow.id.in_(replayed)).values(event_pk=None))
+                merger.load(ReportRow.id.in_(replayed))
             merger.refresh(touched - {None})
-            for report_id in sorted([*new, *(i for i, _ in later)], key=lambda i: merger.reports[i].sort_key):
+            for report_id in sorted([*new, *replayed], key=lambda i: merger.reports[i].sort_key):
                 merger.merge(report_id)
             return status
 
@@ -128,13 +128,14 @@ class Store:
         """
         query = (select(ReportRow.id, ReportRow.event_pk)   # sort_key: bytewise on both databases (migration 0002)
                  .where(ReportRow.sort_key > key, ReportRow.document_id != document_id).limit(REPLAY_LIMIT + 1))
-        rows = [(i, pk) for i, pk in conn.execute(query)]
+        rows = conn.execute(query).all()
         return None if len(rows) > REPLAY_LIMIT else rows
 
     @staticmethod
     def _remove_document(conn: Connection, document_id: str) -> tuple[set[int], list[str]]:
         """Delete a stored version; return the events that lost reports (to recompose or drop) and their keys."""
-        lost = conn.execute(select(ReportRow.event_pk, ReportRow.sort_key).where(ReportRow.document_id == document_id)).all()
+        lost = conn.execute(select(ReportRow.event_pk, ReportRow.sort_key)
+                            .where(ReportRow.document_id == document_id)).all()
         touched = {pk for pk, _ in lost if pk is not None}
         for model in (ReportRow, MentionRow, TallyRow, StatementRow, RelationRow, FlagRow):
             conn.execute(delete(model).where(model.document_id == document_id))
@@ -153,25 +154,23 @@ class Store:
             id=document.id, url=document.url, text_hash=digest, title=title, outlet=outlet, published=published,
             language=document.language, origin=document.origin, text=document.text, extraction=data,
             ingested_at=dt.datetime.now(dt.timezone.utc)))
-        owned = {"document_id": document.id}
-        children = {
-            MentionRow: [{**owned, "ordinal": i, "kind": m["kind"], "text": m["text"], "kb_id": m.get("kb_id"), "data": m}
-                         for i, m in enumerate(data["mentions"])],
-            TallyRow: [{**owned, "ordinal": i, "count": t["count"], "what": t["what"], "data": t}
-                       for i, t in enumerate(data["tallies"])],
-            StatementRow: [{**owned, "ordinal": i, "kind": s["kind"], "data": s} for i, s in enumerate(data["statements"])],
-            RelationRow: [{**owned, "ordinal": i, "predicate": r["predicate"], "subject_kb_id": r["subject"].get("kb_id"),
-                           "object_kb_id": r["object"].get("kb_id"), "data": r} for i, r in enumerate(data["relations"])],
-            FlagRow: [{**owned, "ordinal": i, "kind": f["kind"], "message": f["message"], "data": f}
-                      for i, f in enumerate(data["flags"])],
+        children = {   # the query columns of each table, from its item
+            MentionRow: (data["mentions"], lambda m: {"kind": m["kind"], "text": m["text"], "kb_id": m.get("kb_id")}),
+            TallyRow: (data["tallies"], lambda t: {"count": t["count"], "what": t["what"]}),
+            StatementRow: (data["statements"], lambda s: {"kind": s["kind"]}),
+            RelationRow: (data["relations"], lambda r: {"predicate": r["predicate"],
+                                                        "subject_kb_id": r["subject"].get("kb_id"),
+                                                        "object_kb_id": r["object"].get("kb_id")}),
+            FlagRow: (data["flags"], lambda f: {"kind": f["kind"], "message": f["message"]}),
         }
-        for model, rows in children.items():
-            if rows:
-                conn.execute(insert(model), rows)
+        for model, (items, columns) in children.items():
+            if items:
+                conn.execute(insert(model), [{"document_id": document.id, "ordinal": i, **columns(item), "data": item}
+                                             for i, item in enumerate(items)])
         if not data["events"]:
             return []
-        rows = [{**owned, "ordinal": i, "data": e, "sort_key": merging.sort_key(published, document.id, i)}
-                for i, e in enumerate(data["events"])]
+        rows = [{"document_id": document.id, "ordinal": i, "data": e,
+                 "sort_key": merging.sort_key(published, document.id, i)} for i, e in enumerate(data["events"])]
         ids = list(conn.scalars(insert(ReportRow).returning(ReportRow.id, sort_by_parameter_order=True), rows))
         merger.flags[document.id] = data["flags"]
         for report_id, row in zip(ids, rows):
@@ -377,7 +376,8 @@ class _Merger:
                       "m": merging.MAX_RADIUS_KM * 1000.0 * BOX_MARGIN}
         else:
             south, north, west, east = near_bounds(loc["lat"], loc["lon"], merging.MAX_RADIUS_KM)
-            params = {"s": south, "n": north, "w": west, "e": east, "d0": day_from.isoformat(), "d1": day_to.isoformat()}
+            params = {"s": south, "n": north, "w": west, "e": east,
+                      "d0": day_from.isoformat(), "d1": day_to.isoformat()}
         pks = [row[0] for row in self.conn.execute(self.NEAR[dialect], params)]
         if not pks:
             return []
