@@ -15,9 +15,9 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any, Optional
 
-from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from ..kb import KnowledgeBase, get_kb
 from ..model import Document, Extraction
@@ -83,217 +83,101 @@ class Store:
         the stored version and everything extracted from it are replaced.
         """
         digest = text_hash(document.text)
-        with Session(self.writer) as session, session.begin():
-            write_lock(session.connection())
-            if session.execute(select(DocumentRow.id).where(DocumentRow.text_hash == digest).limit(1)).first():
+        with self.writer.begin() as conn:
+            write_lock(conn)
+            if conn.execute(select(DocumentRow.id).where(DocumentRow.text_hash == digest).limit(1)).first():
                 return "unchanged"
             old = None
             if document.url:
-                old = session.execute(select(DocumentRow).where(DocumentRow.url == document.url).limit(1)).scalar()
-            old = old or session.get(DocumentRow, document.id)
+                old = conn.scalar(select(DocumentRow.id).where(DocumentRow.url == document.url).limit(1))
+            old = old or conn.scalar(select(DocumentRow.id).where(DocumentRow.id == document.id))
             status = "new"
             touched: set[int] = set()
             removed_keys: list[str] = []
             if old is not None:
                 status = "updated"
-                touched, removed_keys = self._remove_document(session, old)
-            reports = self._add_document(session, document, extraction, digest)
-            session.flush()
-            keys = [r.sort_key for r in reports] + removed_keys
-            later = self._later_reports(session, min(keys), {r.id for r in reports}) if keys else []
+                touched, removed_keys = self._remove_document(conn, old)
+            merger = _Merger(conn, self.kb)
+            new = self._add_document(merger, document, extraction, digest)
+            keys = [merger.reports[i].sort_key for i in new] + removed_keys
+            later = self._later_reports(conn, min(keys), document.id) if keys else []
             if later is None:           # too many to replay: merged as if last, until `merge --rebuild`
                 self.out_of_order += 1
                 log.info("%s comes before more than %d stored reports in sort order: merged without replaying "
                          "them (run `conflictlens merge --rebuild`)", document.id, REPLAY_LIMIT)
                 later = []
-            for row in later:           # replayed below, after the new reports, each in its sort-order place
-                touched.add(row.event_pk)
-                row.event_pk = None
-            session.flush()
-            self._refresh_events(session, touched - {None})
-            for report_row in sorted([*reports, *later], key=lambda r: r.sort_key):
-                self._merge_report(session, report_row)
+            replayed = [report_id for report_id, _ in later]   # merged again below, each in its sort-order place
+            if replayed:
+                touched.update(pk for _, pk in later)
+                conn.execute(update(ReportRow).where(ReportRow.id.in_(replayed)).values(event_pk=None))
+                merger.load(ReportRow.id.in_(replayed))
+            merger.refresh(touched - {None})
+            for report_id in sorted([*new, *replayed], key=lambda i: merger.reports[i].sort_key):
+                merger.merge(report_id)
             return status
 
-    def _later_reports(self, session: Session, key: str, new: set[int]) -> Optional[list[ReportRow]]:
-        """Stored reports after `key` in sort order (other than the new ones), None when over REPLAY_LIMIT.
+    @staticmethod
+    def _later_reports(conn: Connection, key: str, document_id: str) -> Optional[list[tuple[int, Optional[int]]]]:
+        """Stored reports after `key` in sort order (other than the document's), as (id, event_pk); None when
+        over REPLAY_LIMIT.
 
         Ingest detaches and merges them again after the new reports, so that every report is merged
         against exactly the events of the reports before it, as `merge --rebuild` does: the events
         then do not depend on the order documents came in. Documents arriving in publication order
         have none to replay.
         """
-        query = select(ReportRow).where(ReportRow.sort_key > key)   # bytewise on both databases (migration 0002)
-        if new:
-            query = query.where(ReportRow.id.not_in(new))
-        rows = session.scalars(query.options(selectinload(ReportRow.document)).limit(REPLAY_LIMIT + 1)).all()
+        query = (select(ReportRow.id, ReportRow.event_pk)   # sort_key: bytewise on both databases (migration 0002)
+                 .where(ReportRow.sort_key > key, ReportRow.document_id != document_id).limit(REPLAY_LIMIT + 1))
+        rows = conn.execute(query).all()
         return None if len(rows) > REPLAY_LIMIT else rows
 
-    def _remove_document(self, session: Session, row: DocumentRow) -> tuple[set[int], list[str]]:
+    @staticmethod
+    def _remove_document(conn: Connection, document_id: str) -> tuple[set[int], list[str]]:
         """Delete a stored version; return the events that lost reports (to recompose or drop) and their keys."""
-        lost = session.execute(select(ReportRow.event_pk, ReportRow.sort_key).where(ReportRow.document_id == row.id)).all()
+        lost = conn.execute(select(ReportRow.event_pk, ReportRow.sort_key)
+                            .where(ReportRow.document_id == document_id)).all()
         touched = {pk for pk, _ in lost if pk is not None}
         for model in (ReportRow, MentionRow, TallyRow, StatementRow, RelationRow, FlagRow):
-            session.execute(delete(model).where(model.document_id == row.id))
-        session.execute(delete(DocumentRow).where(DocumentRow.id == row.id))
-        session.expunge(row)
+            conn.execute(delete(model).where(model.document_id == document_id))
+        conn.execute(delete(DocumentRow).where(DocumentRow.id == document_id))
         return touched, [key for _, key in lost]
 
-    def _add_document(self, session: Session, document: Document, extraction: Extraction,
-                      digest: str) -> list[ReportRow]:
-        info = extraction.document
+    @staticmethod
+    def _add_document(merger: "_Merger", document: Document, extraction: Extraction, digest: str) -> list[int]:
+        """Insert the document and its rows, one executemany per table (an ORM object per row cost more than
+        the rest of ingest); return the ids of its reports, which the merger knows without reading them back."""
+        conn, info = merger.conn, extraction.document
         data = extraction.model_dump(mode="json")
-        session.add(DocumentRow(id=document.id, url=document.url, text_hash=digest, title=info.title or document.title,
-                                outlet=info.outlet or document.outlet, published=document.published or info.published,
-                                language=document.language, origin=document.origin, text=document.text,
-                                extraction=data, ingested_at=dt.datetime.now(dt.timezone.utc)))
-        session.flush()
-        for i, m in enumerate(data["mentions"]):
-            session.add(MentionRow(document_id=document.id, ordinal=i, kind=m["kind"], text=m["text"],
-                                   kb_id=m.get("kb_id"), data=m))
-        for i, t in enumerate(data["tallies"]):
-            session.add(TallyRow(document_id=document.id, ordinal=i, count=t["count"], what=t["what"], data=t))
-        for i, s in enumerate(data["statements"]):
-            session.add(StatementRow(document_id=document.id, ordinal=i, kind=s["kind"], data=s))
-        for i, r in enumerate(data["relations"]):
-            session.add(RelationRow(document_id=document.id, ordinal=i, predicate=r["predicate"],
-                                    subject_kb_id=r["subject"].get("kb_id"), object_kb_id=r["object"].get("kb_id"),
-                                    data=r))
-        for i, f in enumerate(data["flags"]):
-            session.add(FlagRow(document_id=document.id, ordinal=i, kind=f["kind"], message=f["message"], data=f))
         published = document.published or info.published
-        rows = [ReportRow(document_id=document.id, ordinal=i, data=e,
-                          sort_key=merging.sort_key(published, document.id, i))
-                for i, e in enumerate(data["events"])]
-        session.add_all(rows)
-        return rows
-
-    # ---- merging ----------------------------------------------------------------------------
-
-    @staticmethod
-    def _report(session: Session, row: ReportRow) -> merging.Report:
-        doc = row.document
-        flags = Store._flags(session, doc.id)
-        return merging.Report(document_id=doc.id, ordinal=row.ordinal, event=row.data, published=doc.published,
-                              url=doc.url, title=doc.title, outlet=doc.outlet, flags=flags)
-
-    @staticmethod
-    def _flags(session: Session, document_id: str) -> list[dict]:
-        """A document's office-holder flags (its extraction's, from the flags table), read once per session."""
-        cache = session.info.setdefault("flags", {})
-        if document_id not in cache:
-            cache[document_id] = list(session.scalars(select(FlagRow.data).where(FlagRow.document_id == document_id)
-                                                      .order_by(FlagRow.ordinal)))
-        return list(cache[document_id])
-
-    def _candidates(self, session: Session, report: merging.Report) -> list[merging.Candidate]:
-        """Events near the report in place and time, from the spatial/date index."""
-        window, loc = report.window, report.event.get("location")
-        if window is None or not loc:
+        title, outlet = info.title or document.title, info.outlet or document.outlet
+        conn.execute(insert(DocumentRow).values(
+            id=document.id, url=document.url, text_hash=digest, title=title, outlet=outlet, published=published,
+            language=document.language, origin=document.origin, text=document.text, extraction=data,
+            ingested_at=dt.datetime.now(dt.timezone.utc)))
+        children = {   # the query columns of each table, from its item
+            MentionRow: (data["mentions"], lambda m: {"kind": m["kind"], "text": m["text"], "kb_id": m.get("kb_id")}),
+            TallyRow: (data["tallies"], lambda t: {"count": t["count"], "what": t["what"]}),
+            StatementRow: (data["statements"], lambda s: {"kind": s["kind"]}),
+            RelationRow: (data["relations"], lambda r: {"predicate": r["predicate"],
+                                                        "subject_kb_id": r["subject"].get("kb_id"),
+                                                        "object_kb_id": r["object"].get("kb_id")}),
+            FlagRow: (data["flags"], lambda f: {"kind": f["kind"], "message": f["message"]}),
+        }
+        for model, (items, columns) in children.items():
+            if items:
+                conn.execute(insert(model), [{"document_id": document.id, "ordinal": i, **columns(item), "data": item}
+                                             for i, item in enumerate(items)])
+        if not data["events"]:
             return []
-        day_from, day_to = window[0] - merging.DATE_TOLERANCE, window[1] + merging.DATE_TOLERANCE
-        params = {"lat": loc["lat"], "lon": loc["lon"], "d0": day_from, "d1": day_to}
-        if self.dialect == "postgresql":
-            # a 1 % wider radius than the rules allow: the rules (haversine) decide, the index only narrows
-            sql = ("SELECT pk FROM events WHERE ST_DWithin(geog, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography, "
-                   ":m, false) AND day_from <= :d1 AND day_to >= :d0")
-            params["m"] = merging.MAX_RADIUS_KM * 1000.0 * BOX_MARGIN
-        else:
-            south, north, west, east = near_bounds(loc["lat"], loc["lon"], merging.MAX_RADIUS_KM)
-            sql = ("SELECT pk FROM event_rtree WHERE lat1 >= :s AND lat0 <= :n AND lon1 >= :w AND lon0 <= :e "
-                   "AND day1 >= julianday(:d0) AND day0 <= julianday(:d1)")
-            params.update(s=south, n=north, w=west, e=east, d0=day_from.isoformat(), d1=day_to.isoformat())
-        pks = [row[0] for row in session.execute(text(sql), params)]
-        if not pks:
-            return []
-        first_keys: dict[int, str] = {}
-        for pk, key in session.execute(select(ReportRow.event_pk, ReportRow.sort_key).where(ReportRow.event_pk.in_(pks))):
-            if pk not in first_keys or key < first_keys[pk]:     # compared in Python: no database collation
-                first_keys[pk] = key
-        rows = session.scalars(select(EventRow).where(EventRow.pk.in_(pks)).order_by(EventRow.id))
-        return [merging.Candidate(pk=r.pk, id=r.id, data=r.data, day_from=r.day_from, day_to=r.day_to,
-                                  first_key=first_keys.get(r.pk, "")) for r in rows]
-
-    def _merge_report(self, session: Session, row: ReportRow) -> None:
-        """Attach a report to the best matching event, or found a new event with it."""
-        report = self._report(session, row)
-        candidate = merging.best_candidate(report, self._candidates(session, report), self.kb)
-        if candidate is not None:
-            row.event_pk = candidate.pk
-            session.flush()
-            self._compose(session, session.get(EventRow, candidate.pk))
-            return
-        event_id = merging.new_event_id(report)
-        while session.execute(select(EventRow.pk).where(EventRow.id == event_id)).first():
-            event_id = "ev_" + hashlib.sha1(event_id.encode()).hexdigest()[:12]   # taken: derive another, stably
-        event = EventRow(id=event_id, event_type=row.data["event_type"], sub_event_type=row.data["sub_event_type"],
-                         n_sources=1, search_text="", data={})
-        session.add(event)
-        session.flush()
-        row.event_pk = event.pk
-        session.flush()
-        self._compose(session, event)
-
-    def _refresh_events(self, session: Session, pks: set[int]) -> None:
-        for pk in sorted(pks):
-            event = session.get(EventRow, pk)
-            if event is None:
-                continue
-            has_reports = session.execute(select(ReportRow.id).where(ReportRow.event_pk == pk).limit(1)).first()
-            if has_reports:
-                self._compose(session, event)
-            else:
-                session.delete(event)
-        session.flush()
-
-    def _compose(self, session: Session, event: EventRow) -> None:
-        """Recompute a merged event's fields, index columns and actor rows from its reports."""
-        rows = session.scalars(select(ReportRow).where(ReportRow.event_pk == event.pk)
-                               .options(selectinload(ReportRow.document)).order_by(ReportRow.sort_key)).all()
-        reports = [self._report(session, r) for r in rows]
-        merged = merging.compose(reports, self.kb)
-        window = merging.window_of(merged, reports)
-        loc = merged.get("location") or {}
-        when = merged.get("date") or {}
-        event.event_type, event.sub_event_type = merged["event_type"], merged["sub_event_type"]
-        event.day_from, event.day_to = (window if window else (None, None))
-        day = when.get("date") or when.get("earliest") or when.get("latest")
-        event.date = dt.date.fromisoformat(day) if day else (window[0] if window else None)
-        event.lat, event.lon = loc.get("lat"), loc.get("lon")
-        event.precision, event.country = loc.get("precision"), loc.get("country")
-        event.fatalities = merged.get("fatalities")
-        event.n_sources = merged["n_sources"]
-        event.data = {"id": event.id, **merged}
-        names = []
-        session.execute(delete(EventActorRow).where(EventActorRow.event_pk == event.pk))
-        actor_rows: list[dict] = []   # inserted in one statement below (ORM objects cost a flush each)
-        seen = set()
-        for role in ("actor1", "actor2", "claimed_by", "assoc_actor1", "assoc_actor2"):
-            value = merged.get(role)
-            for actor in (value if isinstance(value, list) else [value] if value else []):
-                name = " ".join(str(actor.get("name") or "").lower().split())[:256]
-                names.append(actor.get("name") or "")
-                if not name or (role, name) in seen:
-                    continue
-                seen.add((role, name))
-                actor_rows.append({"event_pk": event.pk, "role": role, "name": name, "kb_id": actor.get("kb_id"),
-                                   "display": actor.get("name") or name})
-        # the actors of every report too, so that a query finds an event by any actor a source named
-        for report in reports:
-            for role in ("actor1", "actor2"):
-                actor = report.event.get(role)
-                if actor and actor.get("name"):
-                    name = " ".join(actor["name"].lower().split())[:256]
-                    if ("reported", name) not in seen:
-                        seen.add(("reported", name))
-                        actor_rows.append({"event_pk": event.pk, "role": "reported", "name": name,
-                                           "kb_id": actor.get("kb_id"), "display": actor["name"]})
-        if actor_rows:
-            session.execute(insert(EventActorRow), actor_rows)
-        evidence = (merged.get("evidence") or {}).get("text") or ""
-        event.search_text = " ".join([*names, loc.get("name") or "", evidence, merged["event_type"],
-                                      merged["sub_event_type"]]).lower()
-        session.flush()
+        rows = [{"document_id": document.id, "ordinal": i, "data": e,
+                 "sort_key": merging.sort_key(published, document.id, i)} for i, e in enumerate(data["events"])]
+        ids = list(conn.scalars(insert(ReportRow).returning(ReportRow.id, sort_by_parameter_order=True), rows))
+        merger.flags[document.id] = data["flags"]
+        for report_id, row in zip(ids, rows):
+            merger.reports[report_id] = merging.Report(
+                document_id=document.id, ordinal=row["ordinal"], event=row["data"], published=published,
+                url=document.url, title=title, outlet=outlet, flags=data["flags"])
+        return ids
 
     def merge(self, rebuild: bool = False) -> int:
         """Merge reports not yet in an event; with rebuild, redo every event from all reports in sort order.
@@ -302,19 +186,18 @@ class Store:
         the database): each report, in sort order, joins its best match among the events of the
         reports before it, and every event takes the id of its first report (new_event_id).
         """
-        with Session(self.writer) as session, session.begin():
-            write_lock(session.connection())
+        with self.writer.begin() as conn:
+            write_lock(conn)
             if rebuild:
-                session.execute(update(ReportRow).values(event_pk=None))
-                session.execute(delete(EventActorRow))
-                session.execute(delete(EventRow))
-                session.flush()
-            pending = session.scalars(select(ReportRow).where(ReportRow.event_pk.is_(None))
-                                      .options(selectinload(ReportRow.document))).all()
+                conn.execute(update(ReportRow).values(event_pk=None))
+                conn.execute(delete(EventActorRow))
+                conn.execute(delete(EventRow))
+            merger = _Merger(conn, self.kb)
+            pending = merger.load(ReportRow.event_pk.is_(None))
             # sorted here, not by ORDER BY: PostgreSQL would compare the keys by the database's collation
-            for row in sorted(pending, key=lambda r: r.sort_key):
-                self._merge_report(session, row)
-            return session.scalar(select(func.count()).select_from(EventRow)) or 0
+            for report_id in sorted(pending, key=lambda i: merger.reports[i].sort_key):
+                merger.merge(report_id)
+            return conn.scalar(select(func.count()).select_from(EventRow)) or 0
 
     # ---- reading ----------------------------------------------------------------------------
 
@@ -416,3 +299,173 @@ class Store:
 
         return {"total": total, "by_type": ranked(by_type), "by_country": ranked(by_country),
                 "by_actor": ranked(by_actor), "by_week": dict(sorted(by_week.items())), "by_day": by_day}
+
+
+class _Merger:
+    """Merging reports into events within one writing transaction (ingest or merge), in Core statements.
+
+    An ingest composes an event each time a report joins it, and composing reads every report of the
+    event with its document and flags: the merger builds each report (merging.Report) from its rows
+    once per transaction and keeps it, instead of loading ORM rows at every compose. It lives for one
+    transaction only: an update deletes the old version's reports before anything is read.
+    """
+
+    # The statements run for every report, built once with bound parameters: building a statement and
+    # its cache key anew each time cost more than the database took to run it.
+    ATTACH = update(ReportRow).where(ReportRow.id == bindparam("report_id"))      # SET event_pk
+    MEMBERS = select(ReportRow.id).where(ReportRow.event_pk == bindparam("pk"))
+    FIRST_KEYS = (select(ReportRow.event_pk, ReportRow.sort_key)
+                  .where(ReportRow.event_pk.in_(bindparam("pks", expanding=True))))
+    EVENTS = (select(EventRow.pk, EventRow.id, EventRow.data, EventRow.day_from, EventRow.day_to)
+              .where(EventRow.pk.in_(bindparam("pks", expanding=True))).order_by(EventRow.id))
+    ID_TAKEN = select(EventRow.pk).where(EventRow.id == bindparam("event_id"))
+    NEW_EVENT = insert(EventRow)
+    UPDATE_EVENT = update(EventRow).where(EventRow.pk == bindparam("event_pk"))   # SET every composed column
+    DELETE_ACTORS = delete(EventActorRow).where(EventActorRow.event_pk == bindparam("pk"))
+    INSERT_ACTORS = insert(EventActorRow)
+    NEAR = {  # events near a point in a date window, from the spatial index; it only narrows, the rules decide
+        # PostGIS: a 1 % wider radius than the rules allow (haversine)
+        "postgresql": text("SELECT pk FROM events WHERE ST_DWithin(geog, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)"
+                           "::geography, :m, false) AND day_from <= :d1 AND day_to >= :d0"),
+        "sqlite": text("SELECT pk FROM event_rtree WHERE lat1 >= :s AND lat0 <= :n AND lon1 >= :w AND lon0 <= :e "
+                       "AND day1 >= julianday(:d0) AND day0 <= julianday(:d1)"),
+    }
+
+    def __init__(self, conn: Connection, kb: KnowledgeBase):
+        self.conn, self.kb = conn, kb
+        self.reports: dict[int, merging.Report] = {}    # by report id
+        self.flags: dict[str, list[dict]] = {}           # a document's office-holder flags, by document id
+
+    def load(self, where) -> list[int]:
+        """Read the reports matching `where` (those not read yet) with their documents; return their ids."""
+        query = (select(ReportRow.id, ReportRow.document_id, ReportRow.ordinal, ReportRow.data, DocumentRow.published,
+                        DocumentRow.url, DocumentRow.title, DocumentRow.outlet)
+                 .join(DocumentRow, DocumentRow.id == ReportRow.document_id).where(where))
+        ids = []
+        for row in self.conn.execute(query).all():
+            ids.append(row.id)
+            if row.id not in self.reports:
+                self.reports[row.id] = merging.Report(
+                    document_id=row.document_id, ordinal=row.ordinal, event=row.data, published=row.published,
+                    url=row.url, title=row.title, outlet=row.outlet, flags=self._flags(row.document_id))
+        return ids
+
+    def _flags(self, document_id: str) -> list[dict]:
+        if document_id not in self.flags:
+            self.flags[document_id] = list(self.conn.scalars(
+                select(FlagRow.data).where(FlagRow.document_id == document_id).order_by(FlagRow.ordinal)))
+        return self.flags[document_id]
+
+    def _members(self, pk: int) -> list[merging.Report]:
+        """The reports of an event, in sort order."""
+        ids = list(self.conn.scalars(self.MEMBERS, {"pk": pk}))
+        missing = [i for i in ids if i not in self.reports]
+        if missing:
+            self.load(ReportRow.id.in_(missing))
+        return sorted((self.reports[i] for i in ids), key=lambda r: r.sort_key)
+
+    def candidates(self, report: merging.Report) -> list[merging.Candidate]:
+        """Events near the report in place and time, from the spatial/date index."""
+        window, loc = report.window, report.event.get("location")
+        if window is None or not loc:
+            return []
+        day_from, day_to = window[0] - merging.DATE_TOLERANCE, window[1] + merging.DATE_TOLERANCE
+        dialect = self.conn.dialect.name
+        if dialect == "postgresql":
+            params = {"lat": loc["lat"], "lon": loc["lon"], "d0": day_from, "d1": day_to,
+                      "m": merging.MAX_RADIUS_KM * 1000.0 * BOX_MARGIN}
+        else:
+            south, north, west, east = near_bounds(loc["lat"], loc["lon"], merging.MAX_RADIUS_KM)
+            params = {"s": south, "n": north, "w": west, "e": east,
+                      "d0": day_from.isoformat(), "d1": day_to.isoformat()}
+        pks = [row[0] for row in self.conn.execute(self.NEAR[dialect], params)]
+        if not pks:
+            return []
+        first_keys: dict[int, str] = {}
+        for pk, key in self.conn.execute(self.FIRST_KEYS, {"pks": pks}):
+            if pk not in first_keys or key < first_keys[pk]:     # compared in Python: no database collation
+                first_keys[pk] = key
+        rows = self.conn.execute(self.EVENTS, {"pks": pks})
+        return [merging.Candidate(pk=r.pk, id=r.id, data=r.data, day_from=r.day_from, day_to=r.day_to,
+                                  first_key=first_keys.get(r.pk, "")) for r in rows]
+
+    def merge(self, report_id: int) -> None:
+        """Attach a report to the best matching event, or found a new event with it."""
+        report = self.reports[report_id]
+        candidate = merging.best_candidate(report, self.candidates(report), self.kb)
+        if candidate is not None:
+            self.conn.execute(self.ATTACH, {"report_id": report_id, "event_pk": candidate.pk})
+            self.compose(candidate.pk, candidate.id)
+            return
+        event_id = merging.new_event_id(report)
+        while self.conn.execute(self.ID_TAKEN, {"event_id": event_id}).first():
+            event_id = "ev_" + hashlib.sha1(event_id.encode()).hexdigest()[:12]   # taken: derive another, stably
+        columns, actors = self._composed(event_id, [report])     # its one report is all a new event has
+        pk = self.conn.execute(self.NEW_EVENT, {"id": event_id, **columns}).inserted_primary_key[0]
+        self.conn.execute(self.ATTACH, {"report_id": report_id, "event_pk": pk})
+        self._write_actors(pk, actors)
+
+    def refresh(self, pks: set[int]) -> None:
+        """Recompose the events that lost or gave up reports; drop those left with none."""
+        if not pks:
+            return
+        for pk, event_id in self.conn.execute(select(EventRow.pk, EventRow.id).where(EventRow.pk.in_(pks))
+                                              .order_by(EventRow.pk)).all():
+            if self.conn.execute(self.MEMBERS, {"pk": pk}).first():
+                self.compose(pk, event_id)
+            else:
+                self.conn.execute(delete(EventRow).where(EventRow.pk == pk))   # its actor rows go by cascade
+
+    def compose(self, pk: int, event_id: str) -> None:
+        """Recompute a merged event's fields, index columns and actor rows from its reports."""
+        columns, actors = self._composed(event_id, self._members(pk))
+        self.conn.execute(self.UPDATE_EVENT, {"event_pk": pk, **columns})
+        self.conn.execute(self.DELETE_ACTORS, {"pk": pk})
+        self._write_actors(pk, actors)
+
+    def _write_actors(self, pk: int, actors: list[dict]) -> None:
+        if actors:
+            self.conn.execute(self.INSERT_ACTORS, [{"event_pk": pk, **actor} for actor in actors])
+
+    def _composed(self, event_id: str, reports: list[merging.Report]) -> tuple[dict[str, Any], list[dict]]:
+        """The events row (but its id) and the actor rows (but event_pk) of the event of these sorted reports."""
+        merged = merging.compose(reports, self.kb)
+        window = merging.window_of(merged, reports)
+        loc = merged.get("location") or {}
+        when = merged.get("date") or {}
+        day = when.get("date") or when.get("earliest") or when.get("latest")
+        names = []
+        actors: list[dict] = []
+        seen = set()
+        for role in ("actor1", "actor2", "claimed_by", "assoc_actor1", "assoc_actor2"):
+            value = merged.get(role)
+            for actor in (value if isinstance(value, list) else [value] if value else []):
+                name = " ".join(str(actor.get("name") or "").lower().split())[:256]
+                names.append(actor.get("name") or "")
+                if not name or (role, name) in seen:
+                    continue
+                seen.add((role, name))
+                actors.append({"role": role, "name": name, "kb_id": actor.get("kb_id"),
+                               "display": actor.get("name") or name})
+        # the actors of every report too, so that a query finds an event by any actor a source named
+        for report in reports:
+            for role in ("actor1", "actor2"):
+                actor = report.event.get(role)
+                if actor and actor.get("name"):
+                    name = " ".join(actor["name"].lower().split())[:256]
+                    if ("reported", name) not in seen:
+                        seen.add(("reported", name))
+                        actors.append({"role": "reported", "name": name, "kb_id": actor.get("kb_id"),
+                                       "display": actor["name"]})
+        evidence = (merged.get("evidence") or {}).get("text") or ""
+        columns = {
+            "event_type": merged["event_type"], "sub_event_type": merged["sub_event_type"],
+            "day_from": window[0] if window else None, "day_to": window[1] if window else None,
+            "date": dt.date.fromisoformat(day) if day else (window[0] if window else None),
+            "lat": loc.get("lat"), "lon": loc.get("lon"), "precision": loc.get("precision"),
+            "country": loc.get("country"), "fatalities": merged.get("fatalities"), "n_sources": merged["n_sources"],
+            "search_text": " ".join([*names, loc.get("name") or "", evidence, merged["event_type"],
+                                     merged["sub_event_type"]]).lower(),
+            "data": {"id": event_id, **merged},
+        }
+        return columns, actors
