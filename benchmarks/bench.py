@@ -6,6 +6,7 @@
     .venv/bin/python benchmarks/bench.py batch   --corpus benchmarks/data/c1k.jsonl --workers 2 --repeats 3
     .venv/bin/python benchmarks/bench.py ingest  --corpus benchmarks/data/c1k.jsonl --backend sqlite
     .venv/bin/python benchmarks/bench.py ingest  --corpus benchmarks/data/c1k.jsonl --backend postgresql
+    .venv/bin/python benchmarks/bench.py ingest  --corpus c1k-2025.jsonl --prefill c10k-2015.jsonl --cache /tmp/x
 
 Every measurement runs in a fresh Python process (so no run profits from another's caches), is
 repeated, and is summarised by its median; each command appends one JSON record (with the machine,
@@ -19,6 +20,7 @@ import datetime as dt
 import itertools
 import json
 import os
+import pickle
 import platform
 import resource
 import shutil
@@ -96,7 +98,8 @@ def cmd_corpus(args) -> None:
     from conflictlens.scale.corpus import CorpusGenerator
 
     began = time.perf_counter()
-    gen = CorpusGenerator(seed=args.seed, min_words=args.words, max_words=args.max_words or args.words)
+    gen = CorpusGenerator(seed=args.seed, min_words=args.words, max_words=args.max_words or args.words,
+                          start=dt.date.fromisoformat(args.start), days=args.days)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8") as handle:
@@ -315,7 +318,9 @@ def cmd_pool(args) -> None:
 
 @contextmanager
 def postgres_server():
-    """A throwaway PostgreSQL server on a loopback port (as the postgres user when run as root), stopped after."""
+    """A throwaway PostgreSQL server on a loopback port (as the postgres user when run as root), stopped after.
+
+    Yields (URL of its `postgres` database, the postmaster's process id)."""
     import glob
     import socket
 
@@ -336,66 +341,252 @@ def postgres_server():
     subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-w", "start", "-o",
                     f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1"], check=True, capture_output=True)
     try:
-        import psycopg
-
-        with psycopg.connect(f"postgresql://postgres@127.0.0.1:{port}/postgres", autocommit=True) as conn:
-            conn.execute("CREATE DATABASE bench")
-        yield f"postgresql://postgres@127.0.0.1:{port}/bench"
+        postmaster = int((data / "postmaster.pid").read_text().split()[0])
+        yield f"postgresql://postgres@127.0.0.1:{port}/postgres", postmaster
     finally:
         subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
                        capture_output=True)
         shutil.rmtree(root, ignore_errors=True)
 
 
-def _ingest_once(args) -> None:
-    """Extract once (in memory), then time Store.ingest chunk by chunk: does the cost per document grow?"""
-    from conflictlens.nlp.build import Extractor
-    from conflictlens.store import open_store
+@contextmanager
+def databases(backend: str):
+    """Yields (fresh, drop, server_pid): fresh(name, template=None) is the URL of a new database, empty or a
+    copy of database `template`; drop(name) removes one. SQLite: files in a temporary folder; PostgreSQL:
+    databases of one throwaway server (CREATE DATABASE ... TEMPLATE), whose postmaster's id is server_pid."""
+    if backend == "sqlite":
+        with tempfile.TemporaryDirectory(prefix="clbench-") as tmp:
+            folder = Path(tmp)
 
-    if args.parquet:        # extractions of an earlier `batch` run: ingest only, as `ingest --from-parquet` does
+            def fresh(name: str, template: str | None = None) -> str:
+                if template:            # its Store is closed: SQLite has checkpointed and removed the -wal
+                    for suffix in ("", "-wal"):
+                        if (folder / f"{template}.db{suffix}").exists():
+                            shutil.copyfile(folder / f"{template}.db{suffix}", folder / f"{name}.db{suffix}")
+                return f"sqlite:///{folder / name}.db"
+
+            def drop(name: str) -> None:
+                for suffix in ("", "-wal", "-shm"):
+                    (folder / f"{name}.db{suffix}").unlink(missing_ok=True)
+
+            yield fresh, drop, None
+    else:
+        import psycopg
+
+        with postgres_server() as (admin, postmaster):
+            def execute(sql: str) -> None:
+                with psycopg.connect(admin, autocommit=True) as conn:
+                    conn.execute(sql)
+
+            def fresh(name: str, template: str | None = None) -> str:
+                execute(f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
+                return admin.rsplit("/", 1)[0] + "/" + name
+
+            def drop(name: str) -> None:
+                execute(f"DROP DATABASE {name}")
+
+            yield fresh, drop, postmaster
+
+
+def extracted_pairs(corpus: str | None, parquet: str | None, limit: int | None, cache: str | None) -> list:
+    """(Document, Extraction) pairs, the first `limit`: read from a `batch` output, or extracted from a corpus.
+
+    With `cache` (a folder), a corpus is extracted whole once and its pairs pickled there for the next runs
+    (the file's name carries the corpus's size and modification time: a rewritten corpus is extracted again).
+    """
+    if parquet:             # extractions of an earlier `batch` run: ingest only, as `ingest --from-parquet` does
         from conflictlens.scale.parquet import read_batch
 
-        pairs = list(itertools.islice(read_batch(args.parquet), args.limit))
-    else:
-        extractor = Extractor()
-        pairs = [(d, extractor.extract(d)) for d in read_documents(Path(args.corpus), args.limit)]
+        return list(itertools.islice(read_batch(parquet), limit))
+    path = Path(corpus)
+    stored = None
+    if cache:
+        stat = path.stat()
+        stored = Path(cache) / f"{path.stem}-{stat.st_size}-{stat.st_mtime_ns}.pickle"
+        if stored.exists():
+            with stored.open("rb") as handle:
+                return pickle.load(handle)[:limit]
+    from conflictlens.nlp.build import Extractor
+
+    extractor = Extractor()
+    pairs = [(d, extractor.extract(d)) for d in read_documents(path, None if stored else limit)]
+    if stored:
+        stored.parent.mkdir(parents=True, exist_ok=True)
+        partial = stored.with_suffix(".part")
+        with partial.open("wb") as handle:
+            pickle.dump(pairs, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        partial.rename(stored)
+    return pairs[:limit]
+
+
+def source_args(path: str) -> list[str]:
+    """--parquet for a `batch` output folder, --corpus for a JSON Lines file."""
+    return ["--parquet", path] if Path(path).is_dir() else ["--corpus", path]
+
+
+def server_cpu_s(postmaster: int | None) -> float:
+    """CPU seconds used so far by a PostgreSQL server's processes (the postmaster and its live children)."""
+    if not postmaster:
+        return 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(stat.parent.name) == postmaster or int(fields[1]) == postmaster:
+            total += int(fields[11]) + int(fields[12])          # utime, stime
+    return total / tick
+
+
+def database_mb(store) -> float:
+    """The database's size on disk, in MB."""
+    from sqlalchemy import text
+
+    with store.engine.connect() as conn:
+        if store.dialect == "postgresql":
+            size = conn.execute(text("SELECT pg_database_size(current_database())")).scalar()
+        else:
+            size = (conn.execute(text("PRAGMA page_count")).scalar() * conn.execute(text("PRAGMA page_size")).scalar())
+    return round(size / 2**20, 1)
+
+
+def count_merging(counts) -> None:
+    """Wrap, in this process only, the store's candidate query (Store._candidates), the scoring of the
+    candidates (merge.best_candidate) and the replay look-up (Store._later_reports) with counters:
+    reports merged, candidates they were scored against, CPU seconds in each, reports replayed.
+    What is not there (the store changed) is left unwrapped and not counted."""
+    from conflictlens.store import merge as merging
+    from conflictlens.store.repository import Store
+
+    clock = time.process_time
+    candidates = getattr(Store, "_candidates", None)
+    best = getattr(merging, "best_candidate", None)
+    later = getattr(Store, "_later_reports", None)
+
+    def counted_candidates(self, session, report):
+        began = clock()
+        found = candidates(self, session, report)
+        counts["candidate_query_cpu_s"] += clock() - began
+        counts["reports_merged"] += 1
+        counts["candidates"] += len(found)
+        return found
+
+    def counted_best(report, found, kb):
+        began = clock()
+        try:
+            return best(report, found, kb)
+        finally:
+            counts["scoring_cpu_s"] += clock() - began
+
+    def counted_later(self, session, key, new):
+        rows = later(self, session, key, new)
+        counts["reports_replayed"] += len(rows) if rows is not None else 0
+        counts["replays_over_limit"] += rows is None
+        return rows
+
+    if candidates:
+        Store._candidates = counted_candidates
+    if best:
+        merging.best_candidate = counted_best
+    if later:
+        Store._later_reports = counted_later
+
+
+def _prefill_once(args) -> None:
+    """Ingest a corpus into the database before a timed run (its time is reported, not compared)."""
+    from conflictlens.store import open_store
+
+    pairs = extracted_pairs(args.corpus, args.parquet, args.limit, args.cache)
     store = open_store(args.url)
-    rates, cpu_rates = [], []
-    began = time.perf_counter()
+    began, cpu_began, server_began = time.perf_counter(), time.process_time(), server_cpu_s(args.server_pid)
+    for document, extraction in pairs:
+        store.ingest(document, extraction)
+    seconds, cpu_seconds = time.perf_counter() - began, time.process_time() - cpu_began
+    server = server_cpu_s(args.server_pid) - server_began
+    events = store.merge()
+    published = sorted(document.published for document, _ in pairs if document.published)
+    print(json.dumps({"documents": len(pairs), "published": [str(published[0]), str(published[-1])] if published else None,
+                      "seconds": seconds, "cpu_seconds": cpu_seconds, "cpu_ms_per_doc": 1000 * cpu_seconds / len(pairs),
+                      "server_cpu_seconds": server if args.server_pid else None, "events": events,
+                      "database_mb": database_mb(store)}))
+    store.close()
+
+
+def _ingest_once(args) -> None:
+    """Extract once (in memory), then time Store.ingest chunk by chunk: does the cost per document grow?"""
+    from collections import Counter
+
+    from conflictlens.store import open_store
+
+    pairs = extracted_pairs(args.corpus, args.parquet, args.limit, args.cache)
+    counts: Counter = Counter()
+    count_merging(counts)
+    store = open_store(args.url)
+    by_chunk: dict[str, list] = {k: [] for k in ("ms_per_doc_by_chunk", "cpu_ms_per_doc_by_chunk",
+                                                  "server_cpu_ms_per_doc_by_chunk", "candidates_per_report_by_chunk",
+                                                  "candidate_query_cpu_ms_per_doc_by_chunk",
+                                                  "scoring_cpu_ms_per_doc_by_chunk", "reports_replayed_by_chunk")}
+    began, cpu_began, server_began = time.perf_counter(), time.process_time(), server_cpu_s(args.server_pid)
     for start in range(0, len(pairs), args.chunk):
-        t, c = time.perf_counter(), time.process_time()
-        for document, extraction in pairs[start:start + args.chunk]:
+        chunk = pairs[start:start + args.chunk]
+        before = Counter(counts)
+        t, c, s = time.perf_counter(), time.process_time(), server_cpu_s(args.server_pid)
+        for document, extraction in chunk:
             store.ingest(document, extraction)
-        rates.append(1000 * (time.perf_counter() - t) / len(pairs[start:start + args.chunk]))
-        cpu_rates.append(1000 * (time.process_time() - c) / len(pairs[start:start + args.chunk]))
-    seconds = time.perf_counter() - began
+        by_chunk["ms_per_doc_by_chunk"].append(1000 * (time.perf_counter() - t) / len(chunk))
+        by_chunk["cpu_ms_per_doc_by_chunk"].append(1000 * (time.process_time() - c) / len(chunk))
+        if args.server_pid:
+            by_chunk["server_cpu_ms_per_doc_by_chunk"].append(1000 * (server_cpu_s(args.server_pid) - s) / len(chunk))
+        spent = counts - before
+        by_chunk["candidates_per_report_by_chunk"].append(spent["candidates"] / max(spent["reports_merged"], 1))
+        by_chunk["candidate_query_cpu_ms_per_doc_by_chunk"].append(1000 * spent["candidate_query_cpu_s"] / len(chunk))
+        by_chunk["scoring_cpu_ms_per_doc_by_chunk"].append(1000 * spent["scoring_cpu_s"] / len(chunk))
+        by_chunk["reports_replayed_by_chunk"].append(spent["reports_replayed"])
+    seconds, cpu_seconds = time.perf_counter() - began, time.process_time() - cpu_began
+    server = server_cpu_s(args.server_pid) - server_began
     t = time.perf_counter()
-    events = store.merge() if hasattr(store, "merge") else None
+    events = store.merge()
+    merge_s = time.perf_counter() - t
+    size = database_mb(store)
     store.close()
     print(json.dumps({"documents": len(pairs), "seconds": seconds, "docs_per_s": len(pairs) / seconds,
-                      "ms_per_doc_by_chunk": rates, "cpu_ms_per_doc_by_chunk": cpu_rates,
-                      "merged_events": events, "merge_s": time.perf_counter() - t, "peak_rss_mb": peak_rss_mb()}))
+                      "cpu_ms_per_doc": 1000 * cpu_seconds / len(pairs),
+                      "server_cpu_ms_per_doc": 1000 * server / len(pairs) if args.server_pid else None,
+                      **{k: v for k, v in by_chunk.items() if v}, "merging": dict(counts),
+                      "candidates_per_report": counts["candidates"] / max(counts["reports_merged"], 1),
+                      "events_in_database": events, "merge_s": merge_s, "database_mb": size,
+                      "peak_rss_mb": peak_rss_mb()}))
 
 
 def cmd_ingest(args) -> None:
     if not (args.corpus or args.parquet):
         raise SystemExit("ingest: give --corpus or --parquet")
-    runs = []
-    for _ in range(args.repeats):
-        extra = ["--chunk", str(args.chunk)] + (["--limit", str(args.limit)] if args.limit else [])
-        extra += ["--parquet", args.parquet] if args.parquet else ["--corpus", args.corpus]
-        if args.backend == "sqlite":
-            with tempfile.TemporaryDirectory() as tmp:
-                runs.append(child("_ingest", *extra, "--url", f"sqlite:///{tmp}/bench.db"))
-        else:
-            with postgres_server() as url:
-                runs.append(child("_ingest", *extra, "--url", url))
-    chunks = list(zip(*(r["ms_per_doc_by_chunk"] for r in runs)))
-    cpu_chunks = list(zip(*(r["cpu_ms_per_doc_by_chunk"] for r in runs)))
-    record("ingest", {"backend": args.backend, "corpus": args.parquet or args.corpus, "repeats": args.repeats,
-                      "chunk": args.chunk, "median_docs_per_s": median(r["docs_per_s"] for r in runs),
-                      "median_ms_per_doc_by_chunk": [median(c) for c in chunks],
-                      "median_cpu_ms_per_doc_by_chunk": [median(c) for c in cpu_chunks], "runs": runs})
+    cache = ["--cache", args.cache] if args.cache else []
+    extra = ["--chunk", str(args.chunk), *cache] + (["--limit", str(args.limit)] if args.limit else [])
+    extra += ["--parquet", args.parquet] if args.parquet else ["--corpus", args.corpus]
+    runs, prefill = [], None
+    with databases(args.backend) as (fresh, drop, server_pid):
+        server = ["--server-pid", str(server_pid)] if server_pid else []
+        if args.prefill:            # once; each run then starts from a copy of the prefilled database
+            prefill = child("_prefill", *source_args(args.prefill), *cache, *server, "--url", fresh("prefill"),
+                            *(["--limit", str(args.prefill_limit)] if args.prefill_limit else []))
+        for n in range(args.repeats):
+            url = fresh(f"run{n}", "prefill" if args.prefill else None)
+            runs.append(child("_ingest", *extra, *server, "--url", url))
+            drop(f"run{n}")
+    keys = [k for k in runs[0] if k.endswith("_by_chunk")]
+    record("ingest", {"backend": args.backend, "corpus": args.parquet or args.corpus, "limit": args.limit,
+                      "repeats": args.repeats, "chunk": args.chunk,
+                      "prefill": {"corpus": args.prefill, "limit": args.prefill_limit, **prefill} if prefill else None,
+                      "median_docs_per_s": median(r["docs_per_s"] for r in runs),
+                      "median_cpu_ms_per_doc": median(r["cpu_ms_per_doc"] for r in runs),
+                      "median_server_cpu_ms_per_doc": median(r["server_cpu_ms_per_doc"] for r in runs)
+                      if server_pid else None,
+                      "candidates_per_report": round(runs[0]["candidates_per_report"], 3),
+                      **{f"median_{k}": [median(c) for c in zip(*(r[k] for r in runs))] for k in keys},
+                      "runs": runs})
 
 
 # ---- command line --------------------------------------------------------------------------------
@@ -409,6 +600,8 @@ def main() -> None:
     p.add_argument("--words", type=int, default=560, help="target words per article (minimum)")
     p.add_argument("--max-words", type=int, default=None, help="maximum target (default: --words)")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--start", default="2023-01-01", help="first publication date (YYYY-MM-DD)")
+    p.add_argument("--days", type=int, default=730, help="publication dates spread over this many days")
     p.add_argument("--out", required=True)
     p.set_defaults(func=cmd_corpus)
     p = sub.add_parser("startup", help="time to knowledge base + gazetteer loaded and a first document extracted")
@@ -440,9 +633,13 @@ def main() -> None:
     p.add_argument("--limit", type=int, default=None)
     p.add_argument("--chunk", type=int, default=250)
     p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--prefill", help="a corpus (JSON Lines) or `batch` output ingested first, untimed, into the database")
+    p.add_argument("--prefill-limit", type=int, default=None, help="ingest only the first N documents of --prefill")
+    p.add_argument("--cache", help="folder where extracted corpora are pickled once and read back in later runs")
     p.set_defaults(func=cmd_ingest)
     for name, func in (("_startup", _startup_once), ("_extract", _extract_once), ("_components", _components_once),
-                       ("_batch", _batch_once), ("_pool", _pool_once), ("_ingest", _ingest_once)):
+                       ("_batch", _batch_once), ("_pool", _pool_once), ("_ingest", _ingest_once),
+                       ("_prefill", _prefill_once)):
         p = sub.add_parser(name)
         p.add_argument("--corpus")
         p.add_argument("--limit", type=int, default=None)
@@ -452,6 +649,8 @@ def main() -> None:
         p.add_argument("--partition-size", type=int, default=100)
         p.add_argument("--url")
         p.add_argument("--parquet")
+        p.add_argument("--cache")
+        p.add_argument("--server-pid", type=int, default=None)
         p.set_defaults(func=func)
     args = parser.parse_args()
     args.func(args)
