@@ -453,21 +453,22 @@ def database_mb(store) -> float:
 
 
 def count_merging(counts) -> None:
-    """Wrap, in this process only, the store's candidate query (Store._candidates), the scoring of the
+    """Wrap, in this process only, the store's candidate query (_Merger.candidates), the scoring of the
     candidates (merge.best_candidate) and the replay look-up (Store._later_reports) with counters:
     reports merged, candidates they were scored against, CPU seconds in each, reports replayed.
     What is not there (the store changed) is left unwrapped and not counted."""
     from conflictlens.store import merge as merging
-    from conflictlens.store.repository import Store
+    from conflictlens.store import repository
 
     clock = time.process_time
-    candidates = getattr(Store, "_candidates", None)
+    merger = getattr(repository, "_Merger", None)
+    candidates = getattr(merger, "candidates", None)
     best = getattr(merging, "best_candidate", None)
-    later = getattr(Store, "_later_reports", None)
+    later = getattr(repository.Store, "_later_reports", None)
 
-    def counted_candidates(self, session, report):
+    def counted_candidates(self, report):
         began = clock()
-        found = candidates(self, session, report)
+        found = candidates(self, report)
         counts["candidate_query_cpu_s"] += clock() - began
         counts["reports_merged"] += 1
         counts["candidates"] += len(found)
@@ -480,18 +481,18 @@ def count_merging(counts) -> None:
         finally:
             counts["scoring_cpu_s"] += clock() - began
 
-    def counted_later(self, session, key, new):
-        rows = later(self, session, key, new)
+    def counted_later(conn, key, document_id):
+        rows = later(conn, key, document_id)
         counts["reports_replayed"] += len(rows) if rows is not None else 0
         counts["replays_over_limit"] += rows is None
         return rows
 
     if candidates:
-        Store._candidates = counted_candidates
+        merger.candidates = counted_candidates
     if best:
         merging.best_candidate = counted_best
     if later:
-        Store._later_reports = counted_later
+        repository.Store._later_reports = staticmethod(counted_later)
 
 
 def _prefill_once(args) -> None:
