@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, NamedTuple, Optional
+from typing import Callable, Iterator, NamedTuple, Optional
 
 import yaml
 from spacy.language import Language
@@ -185,6 +185,15 @@ class DocState:
 
     def covering_actor(self, i: int) -> Optional[Marked]:
         return self.actor_at.get(i)
+
+    def marks_of(self, kind: str) -> Iterator[tuple[int, int, int, list[tuple[int, object]]]]:
+        """Per start word, in marking order: (start, unit_start, unit_end, [(end, value), ...]) of the
+        phrase-list marks of one kind ("outlet", "office", "inst"), with the bounds of the start's unit.
+        Grouped by start because the rules stop at the first fitting mark of a start."""
+        for start, marks in self.marks_start.items():
+            mine = [(end, value) for end, mark_kind, value in marks if mark_kind == kind]
+            if mine:
+                yield (start, *self.units[self.unit_of[start]], mine)
 
     def para(self, char: int) -> int:
         return self.para_of[max(0, bisect.bisect_right(self.idx, char) - 1)]
@@ -416,11 +425,8 @@ class SourceFinder:
     def _outlets(self, st: DocState) -> list[Candidate]:
         low, lex = st.low, self.lex
         found = []
-        for s, marks in st.marks_start.items():
-            for e, kind, oid in marks:
-                if kind != "outlet":
-                    continue
-                unit_start, unit_end = st.units[st.unit_of[s]]
+        for s, unit_start, unit_end, marks in st.marks_of("outlet"):
+            for e, oid in marks:
                 left, right, described = s, e, False
                 d = st.mark_starting(e, "descriptor")
                 if d and d[0] <= unit_end:
@@ -510,16 +516,15 @@ class SourceFinder:
     def _institutions(self, st: DocState) -> list[Candidate]:
         """'the Pentagon', 'the Kremlin', 'ISPR' speaking: an official source of that country."""
         found = []
-        for s, marks in st.marks_start.items():
-            for e, kind, index in marks:
-                if kind == "inst":
-                    inst = self.lex["institutions"][index]
-                    left = s - 1 if s > 0 and st.low[s - 1] == "the" else s
-                    speaker = "official" if inst.get("country") else "other"  # the UN, NATO: no one state
-                    found.append(Candidate(left, e, "inst", Source(name=inst["name"], kind=speaker,
-                                                               affiliation=inst.get("country"),
-                                                               span=st.chars(left, e))))
-                    break
+        for s, _, _, marks in st.marks_of("inst"):
+            for e, index in marks:
+                inst = self.lex["institutions"][index]
+                left = s - 1 if s > 0 and st.low[s - 1] == "the" else s
+                speaker = "official" if inst.get("country") else "other"  # the UN, NATO: no one state
+                found.append(Candidate(left, e, "inst", Source(name=inst["name"], kind=speaker,
+                                                           affiliation=inst.get("country"),
+                                                           span=st.chars(left, e))))
+                break
         return found
 
     def _reporting_position(self, st: DocState, left: int, right: int) -> bool:
@@ -560,11 +565,8 @@ class SourceFinder:
         """'the Iraqi prime minister', "Iraq's defence minister", 'President X', 'the prime minister of Iraq'."""
         low = st.low
         found = []
-        for s, marks in st.marks_start.items():
-            for e, kind, office in marks:
-                if kind != "office":
-                    continue
-                unit_start, unit_end = st.units[st.unit_of[s]]
+        for s, unit_start, unit_end, marks in st.marks_of("office"):
+            for e, office in marks:
                 left, country, det = s, None, None
                 while left > unit_start and low[left - 1] in self.lex["office_modifiers"]:
                     left -= 1
