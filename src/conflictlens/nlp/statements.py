@@ -125,6 +125,7 @@ class StatementFinder:
     def __init__(self, doc: Doc):
         self.doc = doc
         self.words = lower_words(doc)
+        self.alpha = token_table(doc).alpha
         self.cues = get_cues()
         # the words a statement can open at: a cue's first word, a clause-final denial, a conditional modal
         self.starts = (self.cues.by_first.keys() | self.cues.final_denials | self.cues.modals
@@ -216,16 +217,16 @@ class StatementFinder:
         w = self.words
         for opener in self.cues.quoted_claims:
             k = i + len(opener)  # the verb
-            if k + 1 < sent.end and tuple(w[i:k]) == opener and self.doc[k].is_alpha and w[k + 1] in QUOTE_MARKS:
+            if k + 1 < sent.end and tuple(w[i:k]) == opener and self.alpha[k] and w[k + 1] in QUOTE_MARKS:
                 return i, k + 1
         if w[i] not in self.cues.participles:
             return None
         had = next((k for k in range(i + 2, min(sent.end, i + 2 + QUOTED_SUBJECT_WORDS))
-                    if w[k] in self.cues.claim_auxiliaries or not self.doc[k].is_alpha), None)
+                    if w[k] in self.cues.claim_auxiliaries or not self.alpha[k]), None)
         if had is None or w[had] not in self.cues.claim_auxiliaries:
             return None
         k = had + 1 + int(had + 1 < sent.end and w[had + 1] == "been")
-        if k < sent.end and w[k] not in QUOTE_MARKS and self.doc[k].is_alpha:
+        if k < sent.end and w[k] not in QUOTE_MARKS and self.alpha[k]:
             k += 1  # the verb
         return (i + 1, k) if k < sent.end and w[k] in QUOTE_MARKS else None
 
@@ -241,7 +242,7 @@ class StatementFinder:
             if w[k - 1] == "and":  # "adding that ... and that no civilians had been harmed"
                 k = next((x for x in range(k - 2, sent.start - 1, -1) if w[x] == "that"), k)
             k = next((x for x in range(k - 1, max(sent.start, k - 4) - 1, -1) if w[x] in self.cues.tail
-                      or w[x] in self.cues.participles or not self.doc[x].is_alpha), k)
+                      or w[x] in self.cues.participles or not self.alpha[x]), k)
         if k >= sent.start and (w[k] in self.cues.tail or w[k] in self.cues.participles):
             return start, k
         return None
