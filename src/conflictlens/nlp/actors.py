@@ -384,7 +384,7 @@ class ActorRecognizer:
         from ..geo import get_gazetteer  # only here: most texts never ask, and the index is slow to open
 
         found = get_gazetteer().lookup_keys(wanted)
-        return list(set().union(*(wanted[key] for key, places in found.items() if places)))
+        return sorted(set().union(*(wanted[key] for key, places in found.items() if places)))  # a stable order
 
     def _branches(self, table: TokenTable, candidates: list[Candidate]) -> list[Candidate]:
         """A parent's regional branch named through the parent: "the Islamic State's Sinai Province" (a member's alias
