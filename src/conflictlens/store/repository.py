@@ -325,8 +325,12 @@ class _Merger:
     INSERT_ACTORS = insert(EventActorRow)
     NEAR = {  # events near a point in a date window, from the spatial index; it only narrows, the rules decide
         # PostGIS: a 1 % wider radius than the rules allow (haversine)
+        # and the day-range overlap that, with the place, makes the GiST index ix_events_geog_days (migration 0003)
         "postgresql": text("SELECT pk FROM events WHERE ST_DWithin(geog, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)"
-                           "::geography, :m, false) AND day_from <= :d1 AND day_to >= :d0"),
+                           "::geography, :m, false) AND daterange(LEAST(day_from, day_to), GREATEST(day_from, day_to), "
+                           "'[]') && daterange(LEAST(CAST(:d0 AS date), CAST(:d1 AS date)), GREATEST(CAST(:d0 AS date), "
+                           "CAST(:d1 AS date)), '[]') "
+                           "AND day_from <= :d1 AND day_to >= :d0"),
         "sqlite": text("SELECT pk FROM event_rtree WHERE lat1 >= :s AND lat0 <= :n AND lon1 >= :w AND lon0 <= :e "
                        "AND day1 >= julianday(:d0) AND day0 <= julianday(:d1)"),
     }
