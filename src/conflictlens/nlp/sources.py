@@ -24,18 +24,13 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from ..kb import DATA_DIR, LEXICON_DIR, get_kb
+from ..kb import DATA_DIR, LEXICON_DIR, get_kb, load_yaml
 from ..model import Actor, Location, Source
 from .extensions import Marked, actor_mentions
 from .rulekit import positions
 from .tokentable import token_table
 
 log = logging.getLogger(__name__)
-
-
-def _yaml_load(text: str):
-    """yaml.safe_load through libyaml when it is there (several times faster at start-up)."""
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 LEXICON_PATH = Path(DATA_DIR) / LEXICON_DIR / "attribution.yaml"
@@ -64,7 +59,7 @@ def _tuples(entries) -> dict[str, list[tuple[str, ...]]]:
 @lru_cache(maxsize=1)
 def lexicon() -> dict:
     """The attribution word lists (kb/data/lexicon/attribution.yaml), read once per process."""
-    data = _yaml_load(LEXICON_PATH.read_text(encoding="utf-8"))
+    data = load_yaml(LEXICON_PATH.read_text(encoding="utf-8"))
     heads = {word: kind for kind, words in data["role_heads"].items() for word in words}
     return {
         "verbs": data["verbs"],

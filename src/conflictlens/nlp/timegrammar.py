@@ -28,14 +28,10 @@ from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
 from ..errors import KnowledgeBaseError
+from ..kb import load_yaml
 from .tokentable import TokenTable, token_table
 
 log = logging.getLogger(__name__)
-
-
-def _yaml_load(text: str):
-    """yaml.safe_load through libyaml when it is there (several times faster at start-up)."""
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 LEXICON_PATH = Path(__file__).resolve().parent.parent / "kb" / "data" / "lexicon" / "times.yaml"
@@ -106,7 +102,7 @@ def _ints(mapping) -> dict[str, int]:
 def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     """Read times.yaml once per process; a broken file is a KnowledgeBaseError with one line."""
     try:
-        data = _yaml_load(Path(path).read_text(encoding="utf-8"))
+        data = load_yaml(Path(path).read_text(encoding="utf-8"))
         lexicon = Lexicon(
             weekdays={name.lower(): i + 1 for i, name in enumerate(data["weekdays"])},
             months=_ints(data["months"]),
